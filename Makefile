@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfsblk: top-level targets. Kbuild (the file next to this one) describes
+# the module; this Makefile is for people:
+#
+#   make                 module for KDIR, and tools/vfsblkctl
+#   make check           VM tests on Debian's 6.1 and 6.12 kernels
+#   make demo            the walk-through, narrated, in a VM
+#   make lint            W=1, sparse and checkpatch on both guest kernels
+#   make kmod KREL=R     module for a cached guest kernel, in build/R/
+#   make install         module (for KDIR) and tool, then depmod
+
+SHELL := /bin/bash
+KVER ?= $(shell uname -r)
+# The running kernel's build tree when it exists, else the newest installed
+# Debian headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+VFSBLK_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vfsblk
+export VFSBLK_CACHE
+PREFIX ?= /usr/local
+MODSRC := Kbuild $(wildcard drivers/block/vfsblk/*.[ch]) \
+	  include/uapi/linux/vfsblk.h
+
+.PHONY: all module tools kmod check demo lint install clean help
+
+all: module tools
+
+module:
+	@test -n "$(KDIR)" || { echo "make: no kernel build tree: install" \
+		"linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools
+
+# Build the module for a guest kernel from tests/lib/kernels.sh's cache, in
+# its own directory so several kernels can be built side by side.
+kmod:
+	@test -n "$(KREL)" || { echo "make kmod: set KREL=<release>" >&2; exit 2; }
+	@set -e; root=$$(tests/lib/kernels.sh fetch "$(KREL)"); \
+	out=$(CURDIR)/build/$(KREL); \
+	mkdir -p $$out; \
+	cp --parents -u $(MODSRC) $$out/; \
+	$(MAKE) -C $$root/build M=$$out W=1 modules
+
+check:
+	tests/run $(if $(KERNEL),--kernel $(KERNEL)) $(if $(CASE),--case $(CASE))
+
+demo:
+	tests/run --demo
+
+lint:
+	tests/lint.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C tools install
+
+clean:
+	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
+	rm -rf build
+
+help:
+	@sed -n 's/^#   //p' Makefile
