@@ -27,24 +27,24 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/** VFSBLK_CONTROL_NAME - name of the control node under /dev. */
+/* VFSBLK_CONTROL_NAME - name of the control node under /dev. */
 #define VFSBLK_CONTROL_NAME	"vfsblk-control"
 
-/** VFSBLK_ABI_VERSION - version of this ABI, reported by GET_FEATURES. */
+/* VFSBLK_ABI_VERSION - version of this ABI, reported by GET_FEATURES. */
 #define VFSBLK_ABI_VERSION	1
 
-/** VFSBLK_INDEX_ANY - &vfsblk_add.index value asking for any free index. */
+/* VFSBLK_INDEX_ANY - &vfsblk_add.index value asking for any free index. */
 #define VFSBLK_INDEX_ANY	0xffffffffU
 
 /*
  * Device flags, in &vfsblk_add.flags (request) and &vfsblk_info.flags
  * (in effect).
  */
-/** VFSBLK_FLAG_READ_ONLY - the device refuses writes; the file is never written. */
+/* VFSBLK_FLAG_READ_ONLY - the device refuses writes; the file is never written. */
 #define VFSBLK_FLAG_READ_ONLY	(1ULL << 0)
-/** VFSBLK_FLAG_AUTOCLEAR - the device is removed at its last close. */
+/* VFSBLK_FLAG_AUTOCLEAR - the device is removed at its last close. */
 #define VFSBLK_FLAG_AUTOCLEAR	(1ULL << 1)
-/** VFSBLK_ADD_FLAGS - every flag &vfsblk_add.flags accepts. */
+/* VFSBLK_ADD_FLAGS - every flag &vfsblk_add.flags accepts. */
 #define VFSBLK_ADD_FLAGS	(VFSBLK_FLAG_READ_ONLY | VFSBLK_FLAG_AUTOCLEAR)
 
 /**
@@ -53,6 +53,7 @@
  * @abi_version: out: %VFSBLK_ABI_VERSION of the module.
  * @add_flags: out: the flags %VFSBLK_CTL_ADD accepts.
  * @max_index: out: the largest device index the module can create.
+ * @reserved0: must be zero; comes back zero.
  * @reserved: must be zero; comes back zero.
  *
  * Used with %VFSBLK_CTL_GET_FEATURES. Cannot fail but for -EFAULT, -EINVAL,
@@ -67,7 +68,7 @@ struct vfsblk_features {
 	__u64 reserved[4];
 };
 
-/** VFSBLK_FEATURES_SIZE_VER0 - first published size of &vfsblk_features. */
+/* VFSBLK_FEATURES_SIZE_VER0 - first published size of &vfsblk_features. */
 #define VFSBLK_FEATURES_SIZE_VER0	56
 
 /**
@@ -93,7 +94,9 @@ struct vfsblk_features {
  * -EINVAL @fd is any other kind of non-regular file, a file whose
  * filesystem cannot read or write it, a file smaller than 512 bytes, or
  * a flag, reserved field or @index is out of range;
- * -EEXIST @index is in use; -ENOSPC no index is free; -ENOMEM.
+ * -EEXIST @index is in use; -ENOSPC no index is free; -ENOMEM;
+ * -EFAULT the struct could not be read, or could not be written back once
+ * the device existed (it then stays: %VFSBLK_CTL_LIST finds it).
  */
 struct vfsblk_add {
 	__u32 size;
@@ -104,15 +107,15 @@ struct vfsblk_add {
 	__u64 reserved[6];
 };
 
-/** VFSBLK_ADD_SIZE_VER0 - first published size of &vfsblk_add. */
+/* VFSBLK_ADD_SIZE_VER0 - first published size of &vfsblk_add. */
 #define VFSBLK_ADD_SIZE_VER0	72
 
-/** VFSBLK_REMOVE_DEFERRED - remove at last close if the device is in use. */
+/* VFSBLK_REMOVE_DEFERRED - remove at last close if the device is in use. */
 #define VFSBLK_REMOVE_DEFERRED	(1U << 0)
 
-/** VFSBLK_REMOVED - &vfsblk_remove.result: the device is gone. */
+/* VFSBLK_REMOVED - &vfsblk_remove.result: the device is gone. */
 #define VFSBLK_REMOVED		1
-/** VFSBLK_REMOVE_PENDING - &vfsblk_remove.result: removed at last close. */
+/* VFSBLK_REMOVE_PENDING - &vfsblk_remove.result: removed at last close. */
 #define VFSBLK_REMOVE_PENDING	2
 
 /**
@@ -140,12 +143,12 @@ struct vfsblk_remove {
 	__u64 reserved[2];
 };
 
-/** VFSBLK_REMOVE_SIZE_VER0 - first published size of &vfsblk_remove. */
+/* VFSBLK_REMOVE_SIZE_VER0 - first published size of &vfsblk_remove. */
 #define VFSBLK_REMOVE_SIZE_VER0	32
 
-/** VFSBLK_STATE_BOUND - &vfsblk_info.state: bound and usable. */
+/* VFSBLK_STATE_BOUND - &vfsblk_info.state: bound and usable. */
 #define VFSBLK_STATE_BOUND	1
-/** VFSBLK_STATE_RUNDOWN - &vfsblk_info.state: goes away at its last close. */
+/* VFSBLK_STATE_RUNDOWN - &vfsblk_info.state: goes away at its last close. */
 #define VFSBLK_STATE_RUNDOWN	2
 
 /**
@@ -191,7 +194,7 @@ struct vfsblk_info {
 	__u64 reserved[8];
 };
 
-/** VFSBLK_INFO_SIZE_VER0 - first published size of &vfsblk_info. */
+/* VFSBLK_INFO_SIZE_VER0 - first published size of &vfsblk_info. */
 #define VFSBLK_INFO_SIZE_VER0	136
 
 /**
@@ -215,21 +218,41 @@ struct vfsblk_list {
 	__u64 reserved[2];
 };
 
-/** VFSBLK_LIST_SIZE_VER0 - first published size of &vfsblk_list. */
+/* VFSBLK_LIST_SIZE_VER0 - first published size of &vfsblk_list. */
 #define VFSBLK_LIST_SIZE_VER0	32
 
-/** VFSBLK_IOC_MAGIC - ioctl type of the control node. */
+/**
+ * DOC: Commands
+ *
+ * All commands are ``_IOWR`` on type %VFSBLK_IOC_MAGIC (0xB8):
+ *
+ * - %VFSBLK_CTL_GET_FEATURES (0x00), &struct vfsblk_features: ABI version
+ *   and what the module accepts.
+ * - %VFSBLK_CTL_ADD (0x01), &struct vfsblk_add: create a device bound to an
+ *   open file, in one step.
+ * - %VFSBLK_CTL_REMOVE (0x02), &struct vfsblk_remove: remove a device now,
+ *   or at its last close.
+ * - %VFSBLK_CTL_INFO (0x03), &struct vfsblk_info: state, flags, size and
+ *   backing file of one device.
+ * - %VFSBLK_CTL_LIST (0x04), &struct vfsblk_list: indices of all devices.
+ *
+ * Every command may also fail with -EPERM (no CAP_SYS_ADMIN), -EFAULT,
+ * -EINVAL (size too small, reserved field or unknown flag set) and -E2BIG
+ * (size larger than the module knows, with non-zero bytes past its end).
+ * Any other command gives -ENOTTY.
+ */
+/* VFSBLK_IOC_MAGIC - ioctl type of the control node. */
 #define VFSBLK_IOC_MAGIC	0xB8
 
-/** VFSBLK_CTL_GET_FEATURES - fill a &struct vfsblk_features. */
+/* VFSBLK_CTL_GET_FEATURES - fill a &struct vfsblk_features. */
 #define VFSBLK_CTL_GET_FEATURES	_IOWR(VFSBLK_IOC_MAGIC, 0x00, struct vfsblk_features)
-/** VFSBLK_CTL_ADD - create a device, see &struct vfsblk_add. */
+/* VFSBLK_CTL_ADD - create a device, see &struct vfsblk_add. */
 #define VFSBLK_CTL_ADD		_IOWR(VFSBLK_IOC_MAGIC, 0x01, struct vfsblk_add)
-/** VFSBLK_CTL_REMOVE - remove a device, see &struct vfsblk_remove. */
+/* VFSBLK_CTL_REMOVE - remove a device, see &struct vfsblk_remove. */
 #define VFSBLK_CTL_REMOVE	_IOWR(VFSBLK_IOC_MAGIC, 0x02, struct vfsblk_remove)
-/** VFSBLK_CTL_INFO - describe a device, see &struct vfsblk_info. */
+/* VFSBLK_CTL_INFO - describe a device, see &struct vfsblk_info. */
 #define VFSBLK_CTL_INFO		_IOWR(VFSBLK_IOC_MAGIC, 0x03, struct vfsblk_info)
-/** VFSBLK_CTL_LIST - enumerate devices, see &struct vfsblk_list. */
+/* VFSBLK_CTL_LIST - enumerate devices, see &struct vfsblk_list. */
 #define VFSBLK_CTL_LIST		_IOWR(VFSBLK_IOC_MAGIC, 0x04, struct vfsblk_list)
 
 #endif /* _UAPI_LINUX_VFSBLK_H */
