@@ -4,7 +4,7 @@
 # the module; this Makefile is for people:
 #
 #   make                 module for KDIR, and tools/vfsblkctl
-#   make check           VM tests on Debian's 6.1 and 6.12 kernels
+#   make check           lint, tool tests, VM tests on Debian's 6.1 and 6.12
 #   make demo            the walk-through, narrated, in a VM
 #   make lint            W=1, sparse and checkpatch on both guest kernels
 #   make kmod KREL=R     module for a cached guest kernel, in build/R/
@@ -44,7 +44,11 @@ kmod:
 	cp --parents -u $(MODSRC) $$out/; \
 	$(MAKE) -C $$root/build M=$$out W=1 modules
 
+# Static checks and the tool's host-side tests first, then the VM suite,
+# whose summary is the last line.
 check:
+	$(if $(CASE),,tests/lint.sh)
+	$(MAKE) -C tools check
 	tests/run $(if $(KERNEL),--kernel $(KERNEL)) $(if $(CASE),--case $(CASE))
 
 demo:

@@ -131,7 +131,11 @@ struct vfsblk_add {
  * Used with %VFSBLK_CTL_REMOVE. Pending I/O completes before the device
  * goes; the backing file is released after it.
  *
- * Errors: -ENODEV no device has @index (or it is already being removed);
+ * A device whose removal is already pending answers a deferred REMOVE with
+ * %VFSBLK_REMOVE_PENDING again, and a plain one with -EBUSY while it is
+ * open.
+ *
+ * Errors: -ENODEV no device has @index, or its teardown has started;
  * -EBUSY the device is open (mounted, or held by a process) and
  * %VFSBLK_REMOVE_DEFERRED was not asked; -EINVAL bad flags or reserved.
  */
