@@ -47,11 +47,13 @@ kmod:
 # Static checks and the tool's host-side tests first, then the VM suite,
 # whose summary is the last line.
 check:
+	tests/lib/deps.sh
 	$(if $(CASE),,tests/lint.sh)
 	$(MAKE) -C tools check
 	tests/run $(if $(KERNEL),--kernel $(KERNEL)) $(if $(CASE),--case $(CASE))
 
 demo:
+	tests/lib/deps.sh
 	tests/run --demo
 
 lint:

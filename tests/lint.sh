@@ -11,17 +11,7 @@ cd "$(dirname "$0")/.."
 CACHE=${VFSBLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfsblk}
 fail=0
 
-need() {
-	local missing=()
-	for p in "$@"; do
-		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		apt-get update -q >/dev/null
-		apt-get install -y -q "${missing[@]}" >/dev/null
-	fi
-}
-need sparse linux-source-6.1 perl
+tests/lib/deps.sh
 
 # checkpatch and kernel-doc, extracted once from the linux-source tarball.
 scripts=$CACHE/linux-scripts-6.1

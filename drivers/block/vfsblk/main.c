@@ -447,14 +447,18 @@ out_unregister:
 	return ret;
 }
 
-/* Every device pins the module: none is left when this runs. */
+/*
+ * Every device pins the module: none is left when this runs, unless an
+ * administrator forced the unload (rmmod -f), which is not supported.
+ */
 static void __exit vfsblk_exit(void)
 {
 	vfsblk_ctl_exit();
 	/* Waits for the tail of the last deferred removal. */
 	destroy_workqueue(vfsblk_ctl_wq);
 	vfsblk_io_exit();
-	WARN_ON(!idr_is_empty(&vfsblk_index_idr));
+	if (!idr_is_empty(&vfsblk_index_idr))
+		pr_err("vfsblk: forced unload with devices bound; they are left unusable\n");
 	idr_destroy(&vfsblk_index_idr);
 	unregister_blkdev(vfsblk_major, "vfsblk");
 }

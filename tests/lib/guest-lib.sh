@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for tests/cases/*, sourced inside the guest (tests/guest/runner
+# exports the variables below). A case exits 0 to pass, 77 to skip, any
+# other status to fail; everything it prints is shown when it fails.
+#
+#   VFSBLKCTL   the CLI (tools/vfsblkctl)
+#   CTLPROBE    raw ioctl prober (tests/helpers/ctlprobe.c)
+#   SCRATCH     ext4 directory for backing files
+#   VFSBLK_KO   the module built for the booted kernel
+#   KROOT       cached root of the booted kernel (modules)
+
+set -euo pipefail
+
+: "${VFSBLKCTL:?}" "${CTLPROBE:?}" "${VFSBLK_KO:?}" "${KROOT:?}"
+SCRATCH=${SCRATCH:-/mnt/scratch}
+CONTROL=/dev/vfsblk-control
+# Bound of every wait, in seconds: the guest is emulated and slow.
+WAIT_BOUND=${WAIT_BOUND:-180}
+
+# Per-case work directory on the scratch filesystem, removed at exit.
+CASE_DIR=$(mktemp -d "$SCRATCH/case.XXXXXX")
+MNT=$(mktemp -d /mnt/mnt.XXXXXX)
+
+log() { echo "--- $*"; }
+die() { echo "FAIL: $*" >&2; exit 1; }
+fail() { die "$@"; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# Echo a command, then run it.
+run() {
+	echo "+ $*"
+	"$@"
+}
+
+# wait_for [-t SECONDS] CMD...: poll until CMD succeeds; die at the bound.
+wait_for() {
+	local bound=$WAIT_BOUND start delay=0.05
+	if [ "${1:-}" = -t ]; then
+		bound=$2
+		shift 2
+	fi
+	start=$(date +%s)
+	until "$@"; do
+		if (($(date +%s) - start >= bound)); then
+			die "timed out after ${bound}s waiting for: $*"
+		fi
+		sleep "$delay"
+		[ "$delay" = 1 ] || delay=$(awk -v d="$delay" 'BEGIN { d *= 2; print (d > 1 ? 1 : d) }')
+	done
+}
+
+# expect_errno ERRNAME CMD...: CMD (usually $CTLPROBE ...) must fail and
+# print ERRNAME as its last line.
+expect_errno() {
+	local want=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" != 0 ] || die "expected $want, but it succeeded: $* -> $out"
+	[ "$(tail -n1 <<<"$out")" = "$want" ] ||
+		die "expected $want from: $*; got (status $rc): $out"
+	echo "ok: $want from: $*"
+}
+
+# expect_ok CMD...: CMD must succeed; its output is printed.
+expect_ok() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" = 0 ] || die "expected success from: $*; got status $rc: $out"
+	printf '%s\n' "$out"
+}
+
+# expect_fail CMD...: CMD must exit non-zero; its output is printed.
+expect_fail() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" != 0 ] || die "expected failure from: $*; it succeeded: $out"
+	printf '%s\n' "$out"
+	return 0
+}
+
+# Modules of the booted kernel (ext4 and friends) from the cached tree.
+kmodprobe() { modprobe -d "$KROOT" "$@"; }
+
+# vfs_add FILE [ARGS...]: add a device, print its node (/dev/vfsblkN).
+vfs_add() {
+	local out dev
+	out=$("$VFSBLKCTL" add "$@") || die "vfsblkctl add $* failed: $out"
+	dev=$(grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n1)
+	[ -n "$dev" ] || die "vfsblkctl add $* printed no device: $out"
+	wait_for test -b "$dev"
+	echo "$dev"
+}
+
+dev_index() { local d=${1##*/}; echo "${d#vfsblk}"; }
+dev_exists() { [ -e "/sys/block/${1##*/}" ]; }
+dev_gone() { ! dev_exists "$1"; }
+
+# Devices currently bound, as vfsblkN names.
+vfs_devices() {
+	local d
+	for d in /sys/block/vfsblk*; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+	return 0
+}
+
+# The module must be loaded with no device: the state every case starts in.
+[ -c "$CONTROL" ] || die "$CONTROL missing at case start"
+[ -z "$(vfs_devices)" ] || die "devices exist at case start: $(vfs_devices)"
+
+# Cleanup at exit: unmount what the case mounted from our devices, close
+# nothing else, remove every vfsblk device, and the work directories.
+_cleanup() {
+	local rc=$? d mp
+	set +e
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	for d in $(vfs_devices); do
+		awk -v d="/dev/$d" '$1 == d { print $2 }' /proc/mounts |
+			while read -r mp; do
+				umount "$mp" 2>/dev/null || umount -l "$mp"
+			done
+	done
+	awk -v m="$MNT" 'index($2, m) == 1 { print $2 }' /proc/mounts |
+		while read -r mp; do
+			umount "$mp" 2>/dev/null || umount -l "$mp"
+		done
+	for d in $(vfs_devices); do
+		"$VFSBLKCTL" remove "/dev/$d" >/dev/null 2>&1 ||
+			"$CTLPROBE" remove "${d#vfsblk}" --deferred >/dev/null 2>&1
+	done
+	[ -d /sys/module/vfsblk ] || insmod "$VFSBLK_KO"
+	rm -rf "$CASE_DIR"
+	rmdir "$MNT" 2>/dev/null
+	exit "$rc"
+}
+trap _cleanup EXIT
