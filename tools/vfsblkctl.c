@@ -644,23 +644,36 @@ static int parse_dev_args(const struct cli_opts *o, uint32_t **idx)
 	return EXIT_OK;
 }
 
+/*
+ * The start of every command on DEV|N arguments: parse them into *@idx
+ * (malloc'ed) and open the control node into *@ctl. Returns EXIT_OK, or
+ * EXIT_USAGE / EXIT_FAIL after reporting the error, with nothing to free.
+ */
+static int open_for_devs(const struct cli_opts *o, uint32_t **idx, int *ctl)
+{
+	int rc = parse_dev_args(o, idx);
+
+	if (rc != EXIT_OK)
+		return rc;
+	*ctl = open_ctl();
+	if (*ctl < 0) {
+		free(*idx);
+		*idx = NULL;
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static int cmd_remove(const struct cli_opts *o)
 {
 	uint32_t flags = o->lazy ? VFSBLK_REMOVE_DEFERRED : 0;
 	uint32_t *idx;
 	int ctl, rc;
 
-	rc = parse_dev_args(o, &idx);
+	rc = open_for_devs(o, &idx, &ctl);
 	if (rc != EXIT_OK)
 		return rc;
 
-	ctl = open_ctl();
-	if (ctl < 0) {
-		free(idx);
-		return EXIT_FAIL;
-	}
-
-	rc = EXIT_OK;
 	for (int i = 0; i < o->nargs; i++) {
 		uint32_t result = 0;
 		char name[32];
@@ -797,15 +810,9 @@ static int cmd_info(const struct cli_opts *o)
 	uint32_t *idx;
 	int ctl, ret, rc;
 
-	rc = parse_dev_args(o, &idx);
+	rc = open_for_devs(o, &idx, &ctl);
 	if (rc != EXIT_OK)
 		return rc;
-
-	ctl = open_ctl();
-	if (ctl < 0) {
-		free(idx);
-		return EXIT_FAIL;
-	}
 
 	ret = get_devattrs(ctl, idx[0], &d);
 	close(ctl);
