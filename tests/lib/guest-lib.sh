@@ -13,6 +13,9 @@
 
 set -euo pipefail
 
+# shellcheck source=tests/lib/guest-common.sh
+. "$VFSBLK_TREE/tests/lib/guest-common.sh"
+
 : "${VFSBLKCTL:?}" "${CTLPROBE:?}" "${VFSBLK_KO:?}" "${KROOT:?}"
 SCRATCH=${SCRATCH:-/mnt/scratch}
 CONTROL=/dev/vfsblk-control
@@ -80,9 +83,6 @@ expect_fail() {
 	return 0
 }
 
-# Modules of the booted kernel (ext4 and friends) from the cached tree.
-kmodprobe() { modprobe -d "$KROOT" "$@"; }
-
 # vfs_add FILE [ARGS...]: add a device, print its node (/dev/vfsblkN).
 vfs_add() {
 	local out dev
@@ -97,41 +97,22 @@ dev_index() { local d=${1##*/}; echo "${d#vfsblk}"; }
 dev_exists() { [ -e "/sys/block/${1##*/}" ]; }
 dev_gone() { ! dev_exists "$1"; }
 
-# Devices currently bound, as vfsblkN names.
-vfs_devices() {
-	local d
-	for d in /sys/block/vfsblk*; do
-		[ -e "$d" ] && echo "${d##*/}"
-	done
-	return 0
-}
-
 # The module must be loaded with no device: the state every case starts in.
 [ -c "$CONTROL" ] || die "$CONTROL missing at case start"
 [ -z "$(vfs_devices)" ] || die "devices exist at case start: $(vfs_devices)"
 
-# Cleanup at exit: unmount what the case mounted from our devices, close
-# nothing else, remove every vfsblk device, and the work directories.
+# Cleanup at exit: unmount what the case mounted under $MNT, then every
+# vfsblk device (vfs_reset), and remove the work directories.
 _cleanup() {
-	local rc=$? d mp
+	local rc=$? mp
 	set +e
 	jobs -p | xargs -r kill 2>/dev/null
 	wait 2>/dev/null
-	for d in $(vfs_devices); do
-		awk -v d="/dev/$d" '$1 == d { print $2 }' /proc/mounts |
-			while read -r mp; do
-				umount "$mp" 2>/dev/null || umount -l "$mp"
-			done
-	done
 	awk -v m="$MNT" 'index($2, m) == 1 { print $2 }' /proc/mounts |
 		while read -r mp; do
 			umount "$mp" 2>/dev/null || umount -l "$mp"
 		done
-	for d in $(vfs_devices); do
-		"$VFSBLKCTL" remove "/dev/$d" >/dev/null 2>&1 ||
-			"$CTLPROBE" remove "${d#vfsblk}" --deferred >/dev/null 2>&1
-	done
-	[ -d /sys/module/vfsblk ] || insmod "$VFSBLK_KO"
+	vfs_reset
 	rm -rf "$CASE_DIR"
 	rmdir "$MNT" 2>/dev/null
 	exit "$rc"

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers shared by tests/guest/runner and tests/lib/guest-lib.sh, in the
+# guest. Sourcing this file defines functions and nothing else. They use
+# VFSBLKCTL, CTLPROBE, VFSBLK_KO and KROOT from the guest environment.
+
+# Modules of the booted kernel (ext4 and friends) from the cached tree.
+kmodprobe() { modprobe -d "$KROOT" "$@"; }
+
+# Devices currently bound, as vfsblkN names.
+vfs_devices() {
+	local d
+	for d in /sys/block/vfsblk*; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+	return 0
+}
+
+# Back to the state every case starts in: unmount what is mounted from a
+# vfsblk device, remove every device (deferred if something still holds
+# it), and load the module if it is not.
+vfs_reset() {
+	local d mp
+	for d in $(vfs_devices); do
+		awk -v d="/dev/$d" '$1 == d { print $2 }' /proc/mounts |
+			while read -r mp; do
+				umount "$mp" 2>/dev/null || umount -l "$mp"
+			done
+	done
+	for d in $(vfs_devices); do
+		"$VFSBLKCTL" remove "/dev/$d" >/dev/null 2>&1 ||
+			"$CTLPROBE" remove "${d#vfsblk}" --deferred >/dev/null 2>&1
+	done
+	[ -d /sys/module/vfsblk ] || insmod "$VFSBLK_KO" >/dev/null 2>&1
+}
