@@ -9,6 +9,7 @@
  */
 
 #include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -65,45 +66,113 @@ static long vfsblk_ctl_features(void __user *uarg)
 			       uarg);
 	if (usize < 0)
 		return usize;
-	if (arg.reserved0 || !vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)))
+	if (!vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 
 	arg.abi_version = VFSBLK_ABI_VERSION;
 	arg.add_flags = VFSBLK_ADD_FLAGS;
 	arg.max_index = vfsblk_max_index();
+	arg.minors = vfsblk_minors;
+	arg.set_changes = VFSBLK_SET_CHANGES;
 	return vfsblk_copy_out(uarg, &arg, sizeof(arg), usize);
+}
+
+/*
+ * A name is empty (all zero), or 1 to VFSBLK_NAME_LEN - 1 characters of
+ * [A-Za-z0-9._-], not starting with '.', NUL terminated and NUL padded.
+ */
+static bool vfsblk_name_ok(const char *name)
+{
+	size_t len = strnlen(name, VFSBLK_NAME_LEN);
+	size_t i;
+
+	if (len == VFSBLK_NAME_LEN || name[0] == '.')
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+			return false;
+	}
+	return vfsblk_is_zero(name + len, VFSBLK_NAME_LEN - len);
+}
+
+#define VFSBLK_DEFAULT_QUEUES		16
+#define VFSBLK_MAX_QUEUES		64
+#define VFSBLK_DEFAULT_QUEUE_DEPTH	128
+#define VFSBLK_MAX_QUEUE_DEPTH		1024
+
+/* Check an ADD request and turn it into a configuration with defaults. */
+static int vfsblk_add_config(const struct vfsblk_add *arg,
+			     struct vfsblk_config *cfg)
+{
+	if (arg->flags & ~VFSBLK_ADD_FLAGS)
+		return -EINVAL;
+	if (arg->nr_queues > VFSBLK_MAX_QUEUES ||
+	    arg->queue_depth > VFSBLK_MAX_QUEUE_DEPTH)
+		return -EINVAL;
+	if (!vfsblk_name_ok(arg->name))
+		return -EINVAL;
+
+	cfg->flags = arg->flags;
+	cfg->offset = arg->offset;
+	cfg->size_limit = arg->size_limit;
+	cfg->block_size = arg->block_size ?: SECTOR_SIZE;
+	cfg->dio = arg->dio;
+	cfg->nr_queues = arg->nr_queues ?:
+		min_t(unsigned int, num_online_cpus(), VFSBLK_DEFAULT_QUEUES);
+	cfg->queue_depth = arg->queue_depth ?: VFSBLK_DEFAULT_QUEUE_DEPTH;
+	memcpy(cfg->name, arg->name, sizeof(cfg->name));
+	return vfsblk_check_config(cfg);
 }
 
 static long vfsblk_ctl_add(void __user *uarg)
 {
 	struct vfsblk_add arg = {};
+	struct vfsblk_config cfg = {};
+	struct file *owner;
 	struct file *file;
+	int owner_fd;
 	long usize;
 	int ret;
 
 	usize = vfsblk_copy_in(&arg, sizeof(arg), VFSBLK_ADD_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (arg.reserved0 || !vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)))
+	if (!vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)) ||
+	    !vfsblk_is_zero(arg.reserved2, sizeof(arg.reserved2)))
 		return -EINVAL;
-	if (arg.flags & ~VFSBLK_ADD_FLAGS)
-		return -EINVAL;
+	ret = vfsblk_add_config(&arg, &cfg);
+	if (ret)
+		return ret;
 	if (arg.fd < 0)
 		return -EBADF;
 
 	file = fget(arg.fd);
 	if (!file)
 		return -EBADF;
-	ret = vfsblk_add(file, arg.flags, &arg.index);
+	ret = vfsblk_add(file, &cfg, &arg.index, &owner, &owner_fd);
 	fput(file);
 	if (ret)
 		return ret;
 
+	arg.owner_fd = owner ? owner_fd : 0;
+	ret = vfsblk_copy_out(uarg, &arg, sizeof(arg), usize);
+	if (owner) {
+		/*
+		 * The descriptor is installed only once the caller can learn
+		 * it; else closing the owner file removes the device.
+		 */
+		if (ret) {
+			put_unused_fd(owner_fd);
+			fput(owner);
+			return ret;
+		}
+		fd_install(owner_fd, owner);
+	}
 	/*
-	 * The device exists now whatever happens to the copy: a caller that
-	 * passed an unwritable struct finds it with VFSBLK_CTL_LIST.
+	 * Any other device exists now whatever happened to the copy: a caller
+	 * that passed an unwritable struct finds it with VFSBLK_CTL_LIST.
 	 */
-	return vfsblk_copy_out(uarg, &arg, sizeof(arg), usize);
+	return ret;
 }
 
 static long vfsblk_ctl_remove(void __user *uarg)
@@ -146,15 +215,32 @@ static long vfsblk_fill_info(struct vfsblk_info *arg, char *buf)
 		return -ENODEV;
 	}
 	inode = file_inode(dev->backing);
-	arg->state = READ_ONCE(dev->state) == VFSBLK_RUNDOWN ?
+	mutex_lock(&dev->disk->open_mutex);
+	arg->state = dev->state == VFSBLK_RUNDOWN ?
 		VFSBLK_STATE_RUNDOWN : VFSBLK_STATE_BOUND;
 	arg->open_count = disk_openers(dev->disk);
-	arg->flags = READ_ONCE(dev->flags);
+	arg->flags = dev->flags;
+	mutex_unlock(&dev->disk->open_mutex);
+	if (dev->file_ro)
+		arg->flags |= VFSBLK_FLAG_FILE_READ_ONLY;
+	if (READ_ONCE(dev->no_punch))
+		arg->flags |= VFSBLK_FLAG_NO_DISCARD;
 	arg->capacity = dev->capacity;
-	arg->backing_size = i_size_read(inode);
+	arg->backing_size = vfsblk_file_size(dev->backing);
 	arg->backing_inode = inode->i_ino;
-	arg->backing_major = MAJOR(inode->i_sb->s_dev);
-	arg->backing_minor = MINOR(inode->i_sb->s_dev);
+	arg->backing_major = MAJOR(vfsblk_backing_devt(dev));
+	arg->backing_minor = MINOR(vfsblk_backing_devt(dev));
+	/* These change only under vfsblk_ctl_mutex, held here. */
+	arg->block_size = dev->block_size;
+	arg->offset = dev->offset;
+	arg->size_limit = dev->size_limit;
+	arg->dio_request = dev->dio_request;
+	arg->dio = dev->dio ? VFSBLK_DIO_ON : VFSBLK_DIO_OFF;
+	arg->dio_reason = dev->dio_reason;
+	arg->nr_queues = dev->tag_set.nr_hw_queues;
+	arg->queue_depth = dev->tag_set.queue_depth;
+	arg->dio_align = dev->dio_align;
+	memcpy(arg->name, dev->name, sizeof(arg->name));
 
 	path = d_path(&dev->backing->f_path, buf, PATH_MAX);
 	mutex_unlock(&vfsblk_ctl_mutex);
@@ -180,7 +266,8 @@ static long vfsblk_ctl_info(void __user *uarg)
 	usize = vfsblk_copy_in(&arg, sizeof(arg), VFSBLK_INFO_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (arg.reserved0 || !vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)))
+	if (!vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)) ||
+	    !vfsblk_is_zero(arg.reserved2, sizeof(arg.reserved2)))
 		return -EINVAL;
 	room = arg.path ? arg.path_len : 0;
 
@@ -245,6 +332,43 @@ static long vfsblk_ctl_list(void __user *uarg)
 	return vfsblk_copy_out(uarg, &arg, sizeof(arg), usize);
 }
 
+/* Fields of a SET request must be zero unless their change bit is set. */
+static int vfsblk_set_check_fields(const struct vfsblk_set *arg)
+{
+	if (!arg->change || (arg->change & ~VFSBLK_SET_CHANGES))
+		return -EINVAL;
+	if (arg->flags & ~VFSBLK_FLAG_READ_ONLY)
+		return -EINVAL;
+	if ((arg->flags && !(arg->change & VFSBLK_SET_READ_ONLY)) ||
+	    (arg->offset && !(arg->change & VFSBLK_SET_OFFSET)) ||
+	    (arg->size_limit && !(arg->change & VFSBLK_SET_SIZE_LIMIT)) ||
+	    (arg->block_size && !(arg->change & VFSBLK_SET_BLOCK_SIZE)) ||
+	    (arg->dio && !(arg->change & VFSBLK_SET_DIO)))
+		return -EINVAL;
+	return 0;
+}
+
+static long vfsblk_ctl_set(void __user *uarg)
+{
+	struct vfsblk_set arg = {};
+	long usize;
+	int ret;
+
+	usize = vfsblk_copy_in(&arg, sizeof(arg), VFSBLK_SET_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (!vfsblk_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = vfsblk_set_check_fields(&arg);
+	if (ret)
+		return ret;
+
+	ret = vfsblk_set(arg.index, &arg, &arg.capacity);
+	if (ret)
+		return ret;
+	return vfsblk_copy_out(uarg, &arg, sizeof(arg), usize);
+}
+
 static long vfsblk_ctl_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -254,7 +378,7 @@ static long vfsblk_ctl_ioctl(struct file *file, unsigned int cmd,
 	if (_IOC_TYPE(cmd) != VFSBLK_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 		return -ENOTTY;
-	if (_IOC_NR(cmd) > _IOC_NR(VFSBLK_CTL_LIST))
+	if (_IOC_NR(cmd) > _IOC_NR(VFSBLK_CTL_SET))
 		return -ENOTTY;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -270,6 +394,8 @@ static long vfsblk_ctl_ioctl(struct file *file, unsigned int cmd,
 		return vfsblk_ctl_info(uarg);
 	case _IOC_NR(VFSBLK_CTL_LIST):
 		return vfsblk_ctl_list(uarg);
+	case _IOC_NR(VFSBLK_CTL_SET):
+		return vfsblk_ctl_set(uarg);
 	}
 	return -ENOTTY;
 }

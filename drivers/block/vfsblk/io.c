@@ -5,7 +5,9 @@
  * queue_rq() hands each request to an unbound workqueue (its work item lives
  * in the request's pdu, so nothing is allocated); the worker serves it with
  * one VFS call on the backing file: one kiocb and one bvec iov_iter over
- * every segment of the request. FLUSH is a datasync of the file, FUA a
+ * every segment of the request, direct or buffered as the device's mode
+ * says, at the device's offset in the file. FLUSH is a datasync of the
+ * file, FUA a
  * synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES a
  * hole punch, a ZERO_RANGE or, when the backing filesystem has neither, a
  * write of zeroes.
@@ -66,8 +68,12 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 
 	cmd->iocb = (struct kiocb) {
 		.ki_filp = file,
-		.ki_pos = (loff_t)blk_rq_pos(rq) << SECTOR_SHIFT,
+		.ki_pos = dev->offset + ((loff_t)blk_rq_pos(rq) << SECTOR_SHIFT),
 	};
+	if (dev->dio)
+		cmd->iocb.ki_flags |= IOCB_DIRECT;
+	else if (dev->dio_request != VFSBLK_DIO_OFF)
+		atomic64_inc(&dev->stats.buffered_fallbacks);
 
 	if (dir == ITER_SOURCE) {
 		if (rq->cmd_flags & REQ_FUA)
@@ -134,8 +140,21 @@ static int vfsblk_write_zero_pages(struct vfsblk_device *dev,
 }
 
 /*
+ * The backing file cannot punch holes: remember it, and stop advertising
+ * discard (from a work item: the queue limits are not changed from the
+ * I/O path).
+ */
+static void vfsblk_no_punch(struct vfsblk_device *dev)
+{
+	WRITE_ONCE(dev->no_punch, true);
+	if (!test_and_set_bit(0, &dev->discard_off))
+		queue_work(system_unbound_wq, &dev->discard_work);
+}
+
+/*
  * DISCARD is a hint: when the backing filesystem cannot punch holes, the
- * request succeeds without freeing space and later ones skip the attempt.
+ * request succeeds without freeing space, and the device stops
+ * advertising discard.
  */
 static int vfsblk_discard(struct vfsblk_device *dev, loff_t pos, loff_t len)
 {
@@ -147,7 +166,7 @@ static int vfsblk_discard(struct vfsblk_device *dev, loff_t pos, loff_t len)
 			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			    pos, len);
 	if (ret == -EOPNOTSUPP) {
-		WRITE_ONCE(dev->no_punch, true);
+		vfsblk_no_punch(dev);
 		return 0;
 	}
 	return ret;
@@ -170,7 +189,7 @@ static int vfsblk_write_zeroes(struct vfsblk_device *dev,
 				    pos, len);
 		if (ret != -EOPNOTSUPP)
 			return ret;
-		WRITE_ONCE(dev->no_punch, true);
+		vfsblk_no_punch(dev);
 	}
 	if (!READ_ONCE(dev->no_zero_range)) {
 		ret = vfs_fallocate(dev->backing,
@@ -186,7 +205,7 @@ static int vfsblk_write_zeroes(struct vfsblk_device *dev,
 static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 			 struct vfsblk_cmd *cmd)
 {
-	loff_t pos = (loff_t)blk_rq_pos(rq) << SECTOR_SHIFT;
+	loff_t pos = dev->offset + ((loff_t)blk_rq_pos(rq) << SECTOR_SHIFT);
 	loff_t len = blk_rq_bytes(rq);
 
 	switch (req_op(rq)) {

@@ -4,13 +4,14 @@
  *
  * Module init and exit, and the life of a device: ADD binds an open file
  * and publishes a gendisk, REMOVE (or the last close after a deferred
- * removal) tears it down.
+ * removal, or the close of its owner descriptor) tears it down.
  *
  * Locking:
- * - vfsblk_ctl_mutex guards the index IDR. An index is reserved (NULL
- *   entry) while its device is being built and published (entry set) once
- *   add_disk() succeeded; teardown removes the entry after del_gendisk().
- *   A device found in the IDR under the mutex has a valid ->backing file.
+ * - vfsblk_ctl_mutex guards the index IDR and the names in it. A device
+ *   enters the IDR in state BUILDING (lookups skip it, but its index and
+ *   name are taken) and becomes BOUND once add_disk() succeeded; teardown
+ *   removes the entry after del_gendisk(). A device found in the IDR under
+ *   the mutex has a valid ->backing file.
  * - The disk's open_mutex guards ->state and the AUTOCLEAR flag together
  *   with the open count, so a removal and an open cannot cross.
  * - Order: vfsblk_ctl_mutex, then open_mutex. Neither is held across
@@ -23,17 +24,21 @@
  * the module itself) or on vfsblk_ctl_wq, which module exit destroys.
  */
 
+#include <linux/anon_inodes.h>
 #include <linux/blkdev.h>
 #include <linux/file.h>
 #include <linux/idr.h>
+#include <linux/kobject.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "vfsblk.h"
 
-#define VFSBLK_QUEUE_DEPTH	128
-#define VFSBLK_MAX_HW_QUEUES	16
-#define VFSBLK_MAX_SECTORS	2048
+unsigned int vfsblk_minors = 16;
+module_param_named(minors, vfsblk_minors, uint, 0444);
+MODULE_PARM_DESC(minors,
+		 "Minor numbers per device, a power of two from 1 to 256: a device with partition scanning has up to minors - 1 partitions (default 16)");
 
 /* Guards vfsblk_index_idr; see "Locking" above. */
 DEFINE_MUTEX(vfsblk_ctl_mutex);
@@ -46,11 +51,11 @@ static struct workqueue_struct *vfsblk_ctl_wq;
 /**
  * vfsblk_max_index() - largest index a device can have.
  *
- * Return: the largest index; one minor per device.
+ * Return: the largest index: the minor numbers divided by ``minors``.
  */
 u32 vfsblk_max_index(void)
 {
-	return MINORMASK;
+	return (MINORMASK + 1) / vfsblk_minors - 1;
 }
 
 /*
@@ -61,6 +66,7 @@ u32 vfsblk_max_index(void)
 static void vfsblk_teardown(struct vfsblk_device *dev)
 {
 	del_gendisk(dev->disk);
+	flush_work(&dev->discard_work);
 	blk_mq_free_tag_set(&dev->tag_set);
 
 	mutex_lock(&vfsblk_ctl_mutex);
@@ -96,7 +102,8 @@ static void vfsblk_check_release(struct vfsblk_device *dev)
 {
 	lockdep_assert_held(&dev->disk->open_mutex);
 
-	if (disk_openers(dev->disk) > 0 || dev->state == VFSBLK_DELETING)
+	if (disk_openers(dev->disk) > 0 || dev->state == VFSBLK_DELETING ||
+	    dev->state == VFSBLK_BUILDING)
 		return;
 	if (!(dev->flags & VFSBLK_FLAG_AUTOCLEAR))
 		return;
@@ -139,136 +146,199 @@ static const struct block_device_operations vfsblk_fops = {
 	.free_disk	= vfsblk_free_disk,
 };
 
-/*
- * Allocate the gendisk and its queue with the device's limits: 512-byte
- * logical blocks, the backing filesystem's block as physical block and
- * discard granularity, a volatile write cache with FUA.
+/**
+ * vfsblk_is_vfsblk_disk() - is @disk a vfsblk device?
+ * @disk: any gendisk.
+ *
+ * Return: true when @disk belongs to this driver; its private_data is then
+ * a &struct vfsblk_device.
  */
-static struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
+bool vfsblk_is_vfsblk_disk(struct gendisk *disk)
 {
-	struct inode *inode = file_inode(dev->backing);
-	unsigned int fs_block = max_t(unsigned int, inode->i_sb->s_blocksize,
-				      SECTOR_SIZE);
-	bool rw = !(dev->flags & VFSBLK_FLAG_READ_ONLY);
-	bool discard = rw && dev->backing->f_op->fallocate;
-	unsigned int phys = min_t(unsigned int, fs_block, PAGE_SIZE);
-#ifdef VFSBLK_QUEUE_FEATURES
-	struct queue_limits lim = {
-		.logical_block_size	= SECTOR_SIZE,
-		.physical_block_size	= phys,
-		.io_min			= phys,
-		.max_hw_sectors		= VFSBLK_MAX_SECTORS,
-		.max_hw_discard_sectors	= discard ? UINT_MAX >> SECTOR_SHIFT : 0,
-		.max_write_zeroes_sectors = rw ? UINT_MAX >> SECTOR_SHIFT : 0,
-		.discard_granularity	= fs_block,
-		.features		= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
-	};
-
-	return blk_mq_alloc_disk(&dev->tag_set, &lim, dev);
-#else
-	struct gendisk *disk = blk_mq_alloc_disk(&dev->tag_set, dev);
-	struct request_queue *q;
-
-	if (IS_ERR(disk))
-		return disk;
-	q = disk->queue;
-	blk_queue_logical_block_size(q, SECTOR_SIZE);
-	blk_queue_physical_block_size(q, phys);
-	blk_queue_io_min(q, phys);
-	blk_queue_max_hw_sectors(q, VFSBLK_MAX_SECTORS);
-	blk_queue_max_discard_sectors(q, discard ?
-				      UINT_MAX >> SECTOR_SHIFT : 0);
-	blk_queue_max_write_zeroes_sectors(q, rw ?
-					   UINT_MAX >> SECTOR_SHIFT : 0);
-	q->limits.discard_granularity = fs_block;
-	blk_queue_write_cache(q, true, true);
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
-	return disk;
-#endif
+	return disk->fops == &vfsblk_fops;
 }
 
-/* Refuse what cannot back a device; see struct vfsblk_add for errnos. */
-static int vfsblk_check_file(struct file *file, u64 flags)
+/*
+ * The owner descriptor of a device added with VFSBLK_FLAG_OWNED. Its
+ * private_data is the device once ADD succeeded (NULL before), and it
+ * holds a reference to the gendisk, so the device stays readable here
+ * even after a REMOVE tore it down.
+ */
+static int vfsblk_owner_release(struct inode *inode, struct file *file)
+{
+	struct vfsblk_device *dev = file->private_data;
+	bool now = false;
+
+	if (!dev)
+		return 0;
+	mutex_lock(&vfsblk_ctl_mutex);
+	mutex_lock(&dev->disk->open_mutex);
+	if (dev->state == VFSBLK_BOUND || dev->state == VFSBLK_RUNDOWN) {
+		dev->flags &= ~VFSBLK_FLAG_OWNED;
+		if (disk_openers(dev->disk) > 0) {
+			dev->flags |= VFSBLK_FLAG_AUTOCLEAR;
+			dev->state = VFSBLK_RUNDOWN;
+		} else {
+			dev->state = VFSBLK_DELETING;
+			now = true;
+		}
+	}
+	mutex_unlock(&dev->disk->open_mutex);
+	mutex_unlock(&vfsblk_ctl_mutex);
+
+	if (now)
+		vfsblk_teardown(dev);
+	put_device(disk_to_dev(dev->disk));
+	return 0;
+}
+
+static const struct file_operations vfsblk_owner_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vfsblk_owner_release,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * Refuse what cannot back a device; see struct vfsblk_add for errnos. A
+ * file that cannot be written is accepted: the device is read-only.
+ */
+static int vfsblk_check_file(struct file *file)
 {
 	umode_t mode = file_inode(file)->i_mode;
-	bool rw = !(flags & VFSBLK_FLAG_READ_ONLY);
 
 	if (S_ISDIR(mode))
 		return -EISDIR;
 	if (S_ISFIFO(mode) || S_ISSOCK(mode))
 		return -ESPIPE;
-	if (!S_ISREG(mode))
+	if (!S_ISREG(mode) && !S_ISBLK(mode))
 		return -EINVAL;
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
-	if (rw && !(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (!file->f_op->read_iter || (rw && !file->f_op->write_iter))
-		return -EINVAL;
-	if (i_size_read(file_inode(file)) < SECTOR_SIZE)
+	if (!file->f_op->read_iter)
 		return -EINVAL;
 	return 0;
 }
 
-static int vfsblk_alloc_index(u32 index)
+/*
+ * Stacking level of a device backed by @file: one more than the vfsblk
+ * device the file lives on (or is). That device stays alive while @file
+ * is held: its filesystem is mounted on it, or @file has it open.
+ */
+static unsigned int vfsblk_depth(struct file *file)
 {
-	int ret;
+	struct inode *inode = file_inode(file);
+	struct block_device *bdev;
+	struct vfsblk_device *lower;
+
+	if (S_ISBLK(inode->i_mode))
+		bdev = I_BDEV(file->f_mapping->host);
+	else
+		bdev = inode->i_sb->s_bdev;
+	if (!bdev || !vfsblk_is_vfsblk_disk(bdev->bd_disk))
+		return 1;
+	lower = bdev->bd_disk->private_data;
+	return lower->depth + 1;
+}
+
+/*
+ * Enter @dev in the IDR in state BUILDING, at @index or the lowest free
+ * index, once its name is known to be free.
+ */
+static int vfsblk_alloc_index(struct vfsblk_device *dev, u32 index)
+{
+	struct vfsblk_device *other;
+	int id, ret;
 
 	mutex_lock(&vfsblk_ctl_mutex);
+	if (dev->name[0]) {
+		idr_for_each_entry(&vfsblk_index_idr, other, id) {
+			if (!strcmp(other->name, dev->name)) {
+				ret = -EEXIST;
+				goto out_unlock;
+			}
+		}
+	}
 	if (index == VFSBLK_INDEX_ANY) {
-		ret = idr_alloc(&vfsblk_index_idr, NULL, 0,
+		ret = idr_alloc(&vfsblk_index_idr, dev, 0,
 				vfsblk_max_index() + 1, GFP_KERNEL);
 	} else {
-		ret = idr_alloc(&vfsblk_index_idr, NULL, index, index + 1,
+		ret = idr_alloc(&vfsblk_index_idr, dev, index, index + 1,
 				GFP_KERNEL);
 		if (ret == -ENOSPC)
 			ret = -EEXIST;
 	}
+out_unlock:
 	mutex_unlock(&vfsblk_ctl_mutex);
 	return ret;
+}
+
+/* Tell udev the name of a named device; the ADD uevent went already. */
+static void vfsblk_name_uevent(struct vfsblk_device *dev)
+{
+	char env[sizeof("VFSBLK_NAME=") + VFSBLK_NAME_LEN];
+	char *envp[2];
+
+	if (!dev->name[0])
+		return;
+	snprintf(env, sizeof(env), "VFSBLK_NAME=%s", dev->name);
+	envp[0] = env;
+	envp[1] = NULL;
+	kobject_uevent_env(&disk_to_dev(dev->disk)->kobj, KOBJ_CHANGE, envp);
 }
 
 /**
  * vfsblk_add() - create a device backed by @file.
  * @file: the backing file; the device takes its own reference.
- * @flags: %VFSBLK_FLAG_* of %VFSBLK_ADD_FLAGS, already validated.
+ * @cfg: the configuration, range-checked by vfsblk_check_config().
  * @index: in: the index wanted or %VFSBLK_INDEX_ANY; out: the index given.
+ * @owner: out: with %VFSBLK_FLAG_OWNED, the owner file, else NULL.
+ * @owner_fd: out: with %VFSBLK_FLAG_OWNED, a descriptor reserved for
+ *	@owner. The caller either fd_install()s it, or releases both with
+ *	put_unused_fd() and fput(), which removes the device.
  *
  * Context: process context, no locks held; the caller pins the module.
  * Return: 0 or a negative errno, see &struct vfsblk_add.
  */
-int vfsblk_add(struct file *file, u64 flags, u32 *index)
+int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
+	       u32 *index, struct file **owner, int *owner_fd)
 {
 	struct vfsblk_device *dev;
 	struct gendisk *disk;
 	int ret;
 
+	*owner = NULL;
+	*owner_fd = -1;
 	if (*index != VFSBLK_INDEX_ANY && *index > vfsblk_max_index())
 		return -EINVAL;
-	ret = vfsblk_check_file(file, flags);
+	if ((cfg->flags & VFSBLK_FLAG_PARTSCAN) && vfsblk_minors < 2)
+		return -EINVAL;
+	ret = vfsblk_check_file(file);
 	if (ret)
 		return ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
-	dev->flags = flags;
-	dev->state = VFSBLK_BOUND;
-	dev->capacity = round_down(i_size_read(file_inode(file)),
-				   SECTOR_SIZE);
+	dev->state = VFSBLK_BUILDING;
 	dev->backing = get_file(file);
 	INIT_WORK(&dev->remove_work, vfsblk_remove_workfn);
+	INIT_WORK(&dev->discard_work, vfsblk_discard_workfn);
+	dev->depth = vfsblk_depth(file);
+	ret = -ELOOP;
+	if (dev->depth > VFSBLK_MAX_DEPTH)
+		goto out_free_dev;
+	ret = vfsblk_config_init(dev, cfg);
+	if (ret)
+		goto out_free_dev;
 
-	ret = vfsblk_alloc_index(*index);
+	ret = vfsblk_alloc_index(dev, *index);
 	if (ret < 0)
 		goto out_free_dev;
 	dev->index = ret;
 
 	dev->tag_set.ops = &vfsblk_mq_ops;
-	dev->tag_set.nr_hw_queues = min_t(unsigned int, num_online_cpus(),
-					  VFSBLK_MAX_HW_QUEUES);
-	dev->tag_set.queue_depth = VFSBLK_QUEUE_DEPTH;
+	dev->tag_set.nr_hw_queues = cfg->nr_queues;
+	dev->tag_set.queue_depth = cfg->queue_depth;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct vfsblk_cmd);
 	dev->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
@@ -284,28 +354,60 @@ int vfsblk_add(struct file *file, u64 flags, u32 *index)
 	}
 	dev->disk = disk;
 	disk->major = vfsblk_major;
-	disk->first_minor = dev->index;
-	disk->minors = 1;
+	disk->first_minor = dev->index * vfsblk_minors;
+	disk->minors = vfsblk_minors;
 	disk->fops = &vfsblk_fops;
 	disk->private_data = dev;
-	disk->flags |= GENHD_FL_NO_PART;
+	if (!(dev->flags & VFSBLK_FLAG_PARTSCAN))
+		disk->flags |= GENHD_FL_NO_PART;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "vfsblk%d", dev->index);
 	set_capacity(disk, dev->capacity >> SECTOR_SHIFT);
-	set_disk_ro(disk, flags & VFSBLK_FLAG_READ_ONLY);
+	set_disk_ro(disk, dev->flags & VFSBLK_FLAG_READ_ONLY);
 
+	/* The owner file exists before the disk, so nothing can fail after. */
+	if (dev->flags & VFSBLK_FLAG_OWNED) {
+		ret = get_unused_fd_flags(O_CLOEXEC);
+		if (ret < 0)
+			goto out_put_disk;
+		*owner_fd = ret;
+		*owner = anon_inode_getfile("[vfsblk]", &vfsblk_owner_fops,
+					    NULL, O_RDWR);
+		if (IS_ERR(*owner)) {
+			ret = PTR_ERR(*owner);
+			goto out_put_fd;
+		}
+	}
+
+	/* Partitions, if scanned, are scanned here. */
 	ret = device_add_disk(NULL, disk, vfsblk_disk_groups);
 	if (ret)
-		goto out_put_disk;
+		goto out_put_owner;
 
 	/* Published: the control commands can see it from here on. */
 	__module_get(THIS_MODULE);
+	if (*owner) {
+		get_device(disk_to_dev(disk));
+		(*owner)->private_data = dev;
+	}
 	mutex_lock(&vfsblk_ctl_mutex);
-	idr_replace(&vfsblk_index_idr, dev, dev->index);
+	mutex_lock(&disk->open_mutex);
+	dev->state = VFSBLK_BOUND;
+	mutex_unlock(&disk->open_mutex);
 	mutex_unlock(&vfsblk_ctl_mutex);
+	vfsblk_name_uevent(dev);
 
 	*index = dev->index;
 	return 0;
 
+out_put_owner:
+	/* private_data is NULL: the release does nothing. */
+	if (*owner)
+		fput(*owner);
+	*owner = NULL;
+out_put_fd:
+	if (*owner_fd >= 0)
+		put_unused_fd(*owner_fd);
+	*owner_fd = -1;
 out_put_disk:
 	/* Not added: put_disk() does not call ->free_disk. */
 	put_disk(disk);
@@ -338,7 +440,7 @@ int vfsblk_remove(u32 index, bool deferred, u32 *result)
 	int ret = 0;
 
 	mutex_lock(&vfsblk_ctl_mutex);
-	dev = idr_find(&vfsblk_index_idr, index);
+	dev = vfsblk_lookup(index);
 	if (!dev) {
 		mutex_unlock(&vfsblk_ctl_mutex);
 		return -ENODEV;
@@ -382,7 +484,8 @@ struct vfsblk_device *vfsblk_lookup(u32 index)
 	lockdep_assert_held(&vfsblk_ctl_mutex);
 
 	dev = idr_find(&vfsblk_index_idr, index);
-	if (!dev || READ_ONCE(dev->state) == VFSBLK_DELETING)
+	if (!dev || READ_ONCE(dev->state) == VFSBLK_DELETING ||
+	    READ_ONCE(dev->state) == VFSBLK_BUILDING)
 		return NULL;
 	return dev;
 }
@@ -405,7 +508,8 @@ int vfsblk_list(u32 *indices, u32 room, u32 *count)
 	lockdep_assert_held(&vfsblk_ctl_mutex);
 
 	idr_for_each_entry(&vfsblk_index_idr, dev, id) {
-		if (READ_ONCE(dev->state) == VFSBLK_DELETING)
+		if (READ_ONCE(dev->state) == VFSBLK_DELETING ||
+		    READ_ONCE(dev->state) == VFSBLK_BUILDING)
 			continue;
 		if (n < room)
 			indices[n] = id;
@@ -419,6 +523,11 @@ static int __init vfsblk_init(void)
 {
 	int ret;
 
+	if (!is_power_of_2(vfsblk_minors) || vfsblk_minors > 256) {
+		pr_err("vfsblk: minors=%u is not a power of two from 1 to 256\n",
+		       vfsblk_minors);
+		return -EINVAL;
+	}
 	vfsblk_major = register_blkdev(0, "vfsblk");
 	if (vfsblk_major < 0)
 		return vfsblk_major;

@@ -17,6 +17,8 @@
 
 /**
  * enum vfsblk_state - lifecycle of a device.
+ * @VFSBLK_BUILDING: ADD is building it: it holds its index and name, but
+ *	lookups skip it.
  * @VFSBLK_BOUND: bound to its file and usable; opens succeed.
  * @VFSBLK_RUNDOWN: a deferred removal waits for the last close; opens still
  *	succeed (the holder may reopen it) until that close.
@@ -24,10 +26,13 @@
  *
  * Transitions happen under both vfsblk_ctl_mutex and the disk's open_mutex,
  * so either lock is enough to read the state:
- * BOUND -> RUNDOWN (REMOVE with deferral while open),
- * BOUND|RUNDOWN -> DELETING (REMOVE while unused, or last close in RUNDOWN).
+ * BUILDING -> BOUND (ADD done),
+ * BOUND -> RUNDOWN (REMOVE with deferral, or owner closed, while open),
+ * BOUND|RUNDOWN -> DELETING (REMOVE or owner close while unused, or last
+ * close in RUNDOWN).
  */
 enum vfsblk_state {
+	VFSBLK_BUILDING,
 	VFSBLK_BOUND,
 	VFSBLK_RUNDOWN,
 	VFSBLK_DELETING,
@@ -42,6 +47,8 @@ enum vfsblk_state {
  * @flushes: FLUSH requests completed.
  * @discards: DISCARD and WRITE_ZEROES requests completed.
  * @errors: requests completed with an error.
+ * @buffered_fallbacks: READ and WRITE requests served buffered while
+ *	direct I/O was asked for.
  */
 struct vfsblk_stats {
 	atomic64_t reads;
@@ -49,38 +56,99 @@ struct vfsblk_stats {
 	atomic64_t flushes;
 	atomic64_t discards;
 	atomic64_t errors;
+	atomic64_t buffered_fallbacks;
 };
+
+/**
+ * struct vfsblk_config - what ADD asks for, and what SET may change.
+ * @flags: %VFSBLK_FLAG_* of %VFSBLK_ADD_FLAGS.
+ * @offset: byte offset of the device in the backing file.
+ * @size_limit: largest size of the device in bytes, 0 for none.
+ * @block_size: logical block size, already defaulted (512..4096).
+ * @dio: %VFSBLK_DIO_* request.
+ * @nr_queues: hardware queues, already defaulted.
+ * @queue_depth: requests per hardware queue, already defaulted.
+ * @name: NUL-terminated name, empty for none.
+ */
+struct vfsblk_config {
+	u64 flags;
+	u64 offset;
+	u64 size_limit;
+	unsigned int block_size;
+	u32 dio;
+	unsigned int nr_queues;
+	unsigned int queue_depth;
+	char name[VFSBLK_NAME_LEN];
+};
+
+/*
+ * Largest number of vfsblk devices stacked on one another (a device whose
+ * backing file lives on, or is, another vfsblk device is one level up).
+ */
+#define VFSBLK_MAX_DEPTH	8
 
 /**
  * struct vfsblk_device - one device and its backing file.
  * @index: device index, fixed for the device's life: /dev/vfsblk<index>.
  * @state: see &enum vfsblk_state.
- * @flags: %VFSBLK_FLAG_* in effect. READ_ONLY is fixed at ADD; AUTOCLEAR
- *	changes under the disk's open_mutex.
+ * @flags: %VFSBLK_FLAG_* in effect (uapi values, INFO-only bits excluded).
+ *	PARTSCAN is fixed at ADD; READ_ONLY changes with the queue frozen
+ *	under the disk's open_mutex; AUTOCLEAR and OWNED change under
+ *	vfsblk_ctl_mutex and open_mutex.
  * @backing: the backing file, referenced from ADD until the device is torn
  *	down (after del_gendisk(), when no request can reach it any more).
- * @capacity: device size in bytes, fixed at ADD.
+ * @file_ro: the backing file cannot be written: READ_ONLY is forced.
+ * @depth: stacking level: 1, or one more than the vfsblk device under the
+ *	backing file. Fixed at ADD.
+ * @capacity: device size in bytes.
+ * @offset: byte offset of the device in the file.
+ * @size_limit: size limit in bytes, 0 for none.
+ * @block_size: logical block size.
+ * @dio_request: %VFSBLK_DIO_* asked for.
+ * @dio: direct I/O is in effect.
+ * @dio_reason: %VFSBLK_DIO_REASON_* when @dio differs from @dio_request.
+ * @dio_align: direct I/O alignment of the backing file, 0 for none.
+ *	@offset, @size_limit, @block_size and the @dio* fields change only
+ *	under vfsblk_ctl_mutex and open_mutex with the queue frozen, so a
+ *	request sees one consistent set; @capacity changes under both
+ *	mutexes.
  * @no_punch: set once the backing filesystem refused to punch holes.
  * @no_zero_range: set once the backing filesystem refused ZERO_RANGE.
+ * @discard_off: set once @discard_work was queued.
+ * @name: NUL-terminated name, empty for none. Fixed at ADD.
  * @disk: the gendisk; its ->free_disk frees this struct.
  * @tag_set: the blk-mq tag set, freed right after del_gendisk().
  * @remove_work: runs a deferred removal after the last close.
+ * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
  *
  * Lifetime: allocated by ADD, referenced by the index IDR while it is in it,
- * freed by vfsblk_free_disk() when the last gendisk reference goes.
+ * freed by vfsblk_free_disk() when the last gendisk reference goes (an
+ * owner descriptor holds one).
  */
 struct vfsblk_device {
 	int index;
 	enum vfsblk_state state;
 	u64 flags;
 	struct file *backing;
+	bool file_ro;
+	unsigned int depth;
 	loff_t capacity;
+	u64 offset;
+	u64 size_limit;
+	unsigned int block_size;
+	u32 dio_request;
+	bool dio;
+	u32 dio_reason;
+	unsigned int dio_align;
 	bool no_punch;
 	bool no_zero_range;
+	unsigned long discard_off;
+	char name[VFSBLK_NAME_LEN];
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	struct work_struct remove_work;
+	struct work_struct discard_work;
 	struct vfsblk_stats stats;
 };
 
@@ -104,11 +172,30 @@ struct vfsblk_cmd {
 
 /* main.c */
 extern struct mutex vfsblk_ctl_mutex;
-int vfsblk_add(struct file *file, u64 flags, u32 *index);
+extern unsigned int vfsblk_minors;
+int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
+	       u32 *index, struct file **owner, int *owner_fd);
 int vfsblk_remove(u32 index, bool deferred, u32 *result);
 struct vfsblk_device *vfsblk_lookup(u32 index);
 u32 vfsblk_max_index(void);
 int vfsblk_list(u32 *indices, u32 room, u32 *count);
+bool vfsblk_is_vfsblk_disk(struct gendisk *disk);
+
+/* config.c */
+int vfsblk_check_config(const struct vfsblk_config *cfg);
+bool vfsblk_file_writable(struct file *file);
+loff_t vfsblk_file_size(struct file *file);
+dev_t vfsblk_backing_devt(struct vfsblk_device *dev);
+unsigned int vfsblk_file_dio_align(struct file *file);
+int vfsblk_window(loff_t file_size, u64 offset, u64 size_limit,
+		  unsigned int block_size, loff_t *capacity);
+int vfsblk_dio_mode(u32 request, unsigned int align, unsigned int block_size,
+		    u64 offset, bool *dio, u32 *reason);
+int vfsblk_config_init(struct vfsblk_device *dev,
+		       const struct vfsblk_config *cfg);
+struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev);
+int vfsblk_set(u32 index, const struct vfsblk_set *req, u64 *capacity);
+void vfsblk_discard_workfn(struct work_struct *work);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;

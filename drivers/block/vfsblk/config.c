@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfsblk: the configuration of a device: its window of the backing file,
+ * block size, direct I/O mode and queue limits, set at ADD and changed by
+ * SET.
+ *
+ * Locking: SET takes vfsblk_ctl_mutex (the device stays in the IDR), then
+ * the disk's open_mutex (no open or close crosses the change), then
+ * freezes the queue around the fields the I/O path reads. The limits of
+ * a 6.11+ queue are updated under its limits lock, taken inside the
+ * freeze; the discard work takes that lock alone.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include <linux/stat.h>
+#include <linux/string.h>
+
+#include "vfsblk.h"
+
+#define VFSBLK_MAX_SECTORS	2048
+
+/**
+ * vfsblk_check_config() - range checks shared by ADD and SET.
+ * @cfg: the configuration; the name is checked by the caller.
+ *
+ * Return: 0, or -EINVAL for a value out of range.
+ */
+int vfsblk_check_config(const struct vfsblk_config *cfg)
+{
+	u64 end;
+
+	if (cfg->block_size < SECTOR_SIZE || cfg->block_size > PAGE_SIZE ||
+	    cfg->block_size > 4096 || !is_power_of_2(cfg->block_size))
+		return -EINVAL;
+	if (!IS_ALIGNED(cfg->offset, SECTOR_SIZE) ||
+	    !IS_ALIGNED(cfg->size_limit, SECTOR_SIZE))
+		return -EINVAL;
+	if (check_add_overflow(cfg->offset, cfg->size_limit, &end) ||
+	    end > LLONG_MAX)
+		return -EINVAL;
+	if (cfg->dio > VFSBLK_DIO_STRICT)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * vfsblk_file_writable() - can the device write @file?
+ * @file: a backing file.
+ *
+ * Return: true when @file is open for writing on a writable mount or
+ * block device.
+ */
+bool vfsblk_file_writable(struct file *file)
+{
+	struct inode *host = file->f_mapping->host;
+
+	if (!(file->f_mode & FMODE_WRITE) || !file->f_op->write_iter)
+		return false;
+	if (IS_RDONLY(file_inode(file)))
+		return false;
+	if (S_ISBLK(file_inode(file)->i_mode) && bdev_read_only(I_BDEV(host)))
+		return false;
+	return true;
+}
+
+/**
+ * vfsblk_file_size() - size of a backing file or block device, now.
+ * @file: a backing file.
+ *
+ * Return: the size in bytes.
+ */
+loff_t vfsblk_file_size(struct file *file)
+{
+	return i_size_read(file->f_mapping->host);
+}
+
+/**
+ * vfsblk_backing_devt() - the device that holds a device's data.
+ * @dev: a bound device.
+ *
+ * Return: the backing block device, or the device of the backing file's
+ * filesystem (0 for filesystems without one).
+ */
+dev_t vfsblk_backing_devt(struct vfsblk_device *dev)
+{
+	struct file *file = dev->backing;
+
+	if (S_ISBLK(file_inode(file)->i_mode))
+		return file->f_mapping->host->i_rdev;
+	return file_inode(file)->i_sb->s_dev;
+}
+
+/**
+ * vfsblk_file_dio_align() - direct I/O alignment of a backing file.
+ * @file: a backing file.
+ *
+ * The alignment the file's filesystem reports (STATX_DIOALIGN), else the
+ * logical block size of the device under it.
+ *
+ * Return: the alignment in bytes, or 0 when @file has no direct I/O.
+ */
+unsigned int vfsblk_file_dio_align(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct kstat st = {};
+
+	if (!(file->f_mode & FMODE_CAN_ODIRECT))
+		return 0;
+	if (S_ISBLK(inode->i_mode))
+		return bdev_logical_block_size(I_BDEV(file->f_mapping->host));
+	if (!vfs_getattr(&file->f_path, &st, STATX_DIOALIGN,
+			 AT_STATX_SYNC_AS_STAT) &&
+	    (st.result_mask & STATX_DIOALIGN)) {
+		if (!st.dio_offset_align)
+			return 0;
+		return max(st.dio_offset_align, st.dio_mem_align);
+	}
+	if (inode->i_sb->s_bdev)
+		return bdev_logical_block_size(inode->i_sb->s_bdev);
+	return SECTOR_SIZE;
+}
+
+/**
+ * vfsblk_window() - capacity of a window of a file.
+ * @file_size: size of the backing file.
+ * @offset: start of the window.
+ * @size_limit: largest size, 0 for none.
+ * @block_size: logical block size; the capacity is rounded down to it.
+ * @capacity: out: the capacity in bytes.
+ *
+ * Return: 0, or -EINVAL when the window holds no whole block.
+ */
+int vfsblk_window(loff_t file_size, u64 offset, u64 size_limit,
+		  unsigned int block_size, loff_t *capacity)
+{
+	u64 size;
+
+	if (file_size < 0 || offset >= (u64)file_size)
+		return -EINVAL;
+	size = file_size - offset;
+	if (size_limit && size_limit < size)
+		size = size_limit;
+	size = round_down(size, block_size);
+	if (!size)
+		return -EINVAL;
+	*capacity = size;
+	return 0;
+}
+
+/**
+ * vfsblk_dio_mode() - decide the direct I/O mode in effect.
+ * @request: %VFSBLK_DIO_* asked for.
+ * @align: direct I/O alignment of the backing file, 0 for none.
+ * @block_size: logical block size of the device.
+ * @offset: offset of the device in the file.
+ * @dio: out: direct I/O is in effect.
+ * @reason: out: %VFSBLK_DIO_REASON_* when the mode differs from @request.
+ *
+ * Return: 0; for %VFSBLK_DIO_STRICT, -EOPNOTSUPP when the file has no
+ * direct I/O and -EINVAL when @block_size or @offset do not fit @align.
+ */
+int vfsblk_dio_mode(u32 request, unsigned int align, unsigned int block_size,
+		    u64 offset, bool *dio, u32 *reason)
+{
+	*dio = false;
+	*reason = VFSBLK_DIO_REASON_NONE;
+	if (request == VFSBLK_DIO_OFF)
+		return 0;
+	if (!align)
+		*reason = VFSBLK_DIO_REASON_UNSUPPORTED;
+	else if (block_size % align || offset % align)
+		*reason = VFSBLK_DIO_REASON_ALIGNMENT;
+	else
+		*dio = true;
+	if (request != VFSBLK_DIO_STRICT || *dio)
+		return 0;
+	return *reason == VFSBLK_DIO_REASON_UNSUPPORTED ? -EOPNOTSUPP : -EINVAL;
+}
+
+/**
+ * vfsblk_config_init() - fill a new device from its file and @cfg.
+ * @dev: the device; ->backing is set.
+ * @cfg: the checked configuration.
+ *
+ * Return: 0, or -EINVAL / -EOPNOTSUPP (see &struct vfsblk_add).
+ */
+int vfsblk_config_init(struct vfsblk_device *dev,
+		       const struct vfsblk_config *cfg)
+{
+	int ret;
+
+	dev->flags = cfg->flags;
+	dev->file_ro = !vfsblk_file_writable(dev->backing);
+	if (dev->file_ro)
+		dev->flags |= VFSBLK_FLAG_READ_ONLY;
+	dev->offset = cfg->offset;
+	dev->size_limit = cfg->size_limit;
+	dev->block_size = cfg->block_size;
+	dev->dio_request = cfg->dio;
+	dev->dio_align = vfsblk_file_dio_align(dev->backing);
+	strscpy(dev->name, cfg->name, sizeof(dev->name));
+
+	ret = vfsblk_window(vfsblk_file_size(dev->backing), dev->offset,
+			    dev->size_limit, dev->block_size, &dev->capacity);
+	if (ret)
+		return ret;
+	return vfsblk_dio_mode(dev->dio_request, dev->dio_align,
+			       dev->block_size, dev->offset, &dev->dio,
+			       &dev->dio_reason);
+}
+
+/*
+ * The limits that follow from the block size and the backing file: the
+ * physical block and minimum I/O are the backing filesystem's block (or
+ * the backing device's physical block), at least a logical block; user
+ * buffers must be aligned to a logical block, which is what direct I/O on
+ * the backing file needs once the block size fits its alignment.
+ */
+struct vfsblk_geometry {
+	unsigned int logical;
+	unsigned int physical;
+	unsigned int dma_alignment;
+	unsigned int discard_granularity;
+};
+
+static void vfsblk_geometry(struct vfsblk_device *dev,
+			    struct vfsblk_geometry *geo)
+{
+	struct file *file = dev->backing;
+	struct inode *inode = file_inode(file);
+	unsigned int hint;
+
+	if (S_ISBLK(inode->i_mode))
+		hint = bdev_physical_block_size(I_BDEV(file->f_mapping->host));
+	else
+		hint = inode->i_sb->s_blocksize;
+	hint = clamp_t(unsigned int, hint, SECTOR_SIZE, PAGE_SIZE);
+
+	geo->logical = dev->block_size;
+	geo->physical = max(hint, dev->block_size);
+	geo->dma_alignment = dev->block_size - 1;
+	geo->discard_granularity = geo->physical;
+}
+
+/**
+ * vfsblk_alloc_disk() - allocate the gendisk and queue of a new device.
+ * @dev: the device, configured by vfsblk_config_init(), with its tag set.
+ *
+ * The queue gets the device's geometry, a volatile write cache with FUA,
+ * and discard when the device is writable and its file can fallocate.
+ *
+ * Return: the gendisk or an ERR_PTR().
+ */
+struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
+{
+	bool rw = !(dev->flags & VFSBLK_FLAG_READ_ONLY);
+	bool discard = rw && dev->backing->f_op->fallocate;
+	struct vfsblk_geometry geo;
+#ifdef VFSBLK_QUEUE_FEATURES
+	struct queue_limits lim = {
+		.max_hw_sectors		= VFSBLK_MAX_SECTORS,
+		.max_write_zeroes_sectors = UINT_MAX >> SECTOR_SHIFT,
+		.features		= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
+	};
+
+	vfsblk_geometry(dev, &geo);
+	lim.logical_block_size = geo.logical;
+	lim.physical_block_size = geo.physical;
+	lim.io_min = geo.physical;
+	lim.dma_alignment = geo.dma_alignment;
+	if (discard) {
+		lim.max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
+		lim.discard_granularity = geo.discard_granularity;
+	}
+	return blk_mq_alloc_disk(&dev->tag_set, &lim, dev);
+#else
+	struct gendisk *disk = blk_mq_alloc_disk(&dev->tag_set, dev);
+	struct request_queue *q;
+
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	vfsblk_geometry(dev, &geo);
+	blk_queue_logical_block_size(q, geo.logical);
+	blk_queue_physical_block_size(q, geo.physical);
+	blk_queue_io_min(q, geo.physical);
+	blk_queue_dma_alignment(q, geo.dma_alignment);
+	blk_queue_max_hw_sectors(q, VFSBLK_MAX_SECTORS);
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	if (discard) {
+		blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+		q->limits.discard_granularity = geo.discard_granularity;
+	}
+	blk_queue_write_cache(q, true, true);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	return disk;
+#endif
+}
+
+/* Apply a new block size to a frozen queue. */
+static int vfsblk_update_geometry(struct vfsblk_device *dev)
+{
+	struct request_queue *q = dev->disk->queue;
+	struct vfsblk_geometry geo;
+#ifdef VFSBLK_QUEUE_FEATURES
+	struct queue_limits lim;
+
+	vfsblk_geometry(dev, &geo);
+	lim = queue_limits_start_update(q);
+	lim.logical_block_size = geo.logical;
+	lim.physical_block_size = geo.physical;
+	lim.io_min = geo.physical;
+	lim.dma_alignment = geo.dma_alignment;
+	if (lim.max_hw_discard_sectors)
+		lim.discard_granularity = geo.discard_granularity;
+	return queue_limits_commit_update(q, &lim);
+#else
+	vfsblk_geometry(dev, &geo);
+	blk_queue_logical_block_size(q, geo.logical);
+	blk_queue_physical_block_size(q, geo.physical);
+	blk_queue_io_min(q, geo.physical);
+	blk_queue_dma_alignment(q, geo.dma_alignment);
+	if (q->limits.max_discard_sectors)
+		q->limits.discard_granularity = geo.discard_granularity;
+	return 0;
+#endif
+}
+
+/**
+ * vfsblk_discard_workfn() - stop advertising discard.
+ * @work: &vfsblk_device.discard_work.
+ *
+ * Queued once, from the I/O path, when the backing file first refused to
+ * punch a hole. Flushed by the teardown before the device is freed.
+ */
+void vfsblk_discard_workfn(struct work_struct *work)
+{
+	struct vfsblk_device *dev =
+		container_of(work, struct vfsblk_device, discard_work);
+	struct request_queue *q = dev->disk->queue;
+#ifdef VFSBLK_QUEUE_FEATURES
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	lim.max_hw_discard_sectors = 0;
+	lim.discard_granularity = 0;
+	if (queue_limits_commit_update(q, &lim))
+		return;
+#else
+	blk_queue_max_discard_sectors(q, 0);
+#endif
+	pr_info("%s: the backing file cannot punch holes: discard is off\n",
+		dev->disk->disk_name);
+}
+
+/* The new state SET computes before it applies anything. */
+struct vfsblk_set_plan {
+	u64 offset;
+	u64 size_limit;
+	unsigned int block_size;
+	bool read_only;
+	u32 dio_request;
+	bool dio;
+	u32 dio_reason;
+	loff_t capacity;
+};
+
+/*
+ * Check @req against @dev and fill @plan. Changes of the window's start,
+ * the block size and the read-only state need an unused device, and so
+ * does shrinking; changes to the value already in effect are no change.
+ */
+static int vfsblk_set_check(struct vfsblk_device *dev,
+			    const struct vfsblk_set *req,
+			    struct vfsblk_set_plan *plan)
+{
+	struct vfsblk_config cfg = {};
+	bool busy;
+	int ret;
+
+	lockdep_assert_held(&dev->disk->open_mutex);
+
+	busy = disk_openers(dev->disk) > 0;
+	plan->offset = dev->offset;
+	plan->size_limit = dev->size_limit;
+	plan->block_size = dev->block_size;
+	plan->read_only = dev->flags & VFSBLK_FLAG_READ_ONLY;
+	plan->dio_request = dev->dio_request;
+	if (req->change & VFSBLK_SET_OFFSET)
+		plan->offset = req->offset;
+	if (req->change & VFSBLK_SET_SIZE_LIMIT)
+		plan->size_limit = req->size_limit;
+	if (req->change & VFSBLK_SET_BLOCK_SIZE)
+		plan->block_size = req->block_size;
+	if (req->change & VFSBLK_SET_READ_ONLY)
+		plan->read_only = req->flags & VFSBLK_FLAG_READ_ONLY;
+	if (req->change & VFSBLK_SET_DIO)
+		plan->dio_request = req->dio;
+
+	cfg.offset = plan->offset;
+	cfg.size_limit = plan->size_limit;
+	cfg.block_size = plan->block_size;
+	cfg.dio = plan->dio_request;
+	ret = vfsblk_check_config(&cfg);
+	if (ret)
+		return ret;
+	if (!plan->read_only && dev->file_ro)
+		return -EBADF;
+	if (busy && (plan->offset != dev->offset ||
+		     plan->block_size != dev->block_size ||
+		     plan->read_only != !!(dev->flags & VFSBLK_FLAG_READ_ONLY)))
+		return -EBUSY;
+	ret = vfsblk_window(vfsblk_file_size(dev->backing), plan->offset,
+			    plan->size_limit, plan->block_size,
+			    &plan->capacity);
+	if (ret)
+		return ret;
+	if (busy && plan->capacity < dev->capacity)
+		return -EBUSY;
+	return vfsblk_dio_mode(plan->dio_request, dev->dio_align,
+			       plan->block_size, plan->offset, &plan->dio,
+			       &plan->dio_reason);
+}
+
+/* Apply a checked plan: the fields the I/O path reads change frozen. */
+static int vfsblk_set_apply(struct vfsblk_device *dev,
+			    const struct vfsblk_set_plan *plan)
+{
+	struct gendisk *disk = dev->disk;
+	bool geometry = plan->block_size != dev->block_size;
+	bool ro_change = plan->read_only !=
+		!!(dev->flags & VFSBLK_FLAG_READ_ONLY);
+	bool moved = geometry || ro_change || plan->offset != dev->offset;
+	int ret = 0;
+
+	lockdep_assert_held(&vfsblk_ctl_mutex);
+	lockdep_assert_held(&disk->open_mutex);
+
+	if (moved || plan->dio != dev->dio ||
+	    plan->dio_request != dev->dio_request ||
+	    plan->size_limit != dev->size_limit) {
+		blk_mq_freeze_queue(disk->queue);
+		dev->offset = plan->offset;
+		dev->size_limit = plan->size_limit;
+		dev->dio_request = plan->dio_request;
+		dev->dio = plan->dio;
+		dev->dio_reason = plan->dio_reason;
+		if (ro_change)
+			dev->flags ^= VFSBLK_FLAG_READ_ONLY;
+		if (geometry) {
+			dev->block_size = plan->block_size;
+			ret = vfsblk_update_geometry(dev);
+		}
+		blk_mq_unfreeze_queue(disk->queue);
+		if (ret)
+			return ret;
+	}
+	if (ro_change)
+		set_disk_ro(disk, plan->read_only);
+	if (plan->capacity != dev->capacity) {
+		moved = true;
+		WRITE_ONCE(dev->capacity, plan->capacity);
+		set_capacity_and_notify(disk, plan->capacity >> SECTOR_SHIFT);
+	}
+	/*
+	 * The partition table may have moved or been cut: rescan, which only
+	 * an unused device allows (open partitions cannot be dropped).
+	 */
+	if (moved && (dev->flags & VFSBLK_FLAG_PARTSCAN) &&
+	    !disk_openers(disk))
+		bdev_disk_changed(disk, false);
+	return 0;
+}
+
+/**
+ * vfsblk_set() - change a bound device.
+ * @index: index of the device.
+ * @req: the request, its fields checked for range by the caller.
+ * @capacity: out: the capacity after the change.
+ *
+ * Context: process context, no locks held; the caller pins the module.
+ * Return: 0 or a negative errno, see &struct vfsblk_set.
+ */
+int vfsblk_set(u32 index, const struct vfsblk_set *req, u64 *capacity)
+{
+	struct vfsblk_set_plan plan = {};
+	struct vfsblk_device *dev;
+	int ret;
+
+	mutex_lock(&vfsblk_ctl_mutex);
+	dev = vfsblk_lookup(index);
+	if (!dev) {
+		ret = -ENODEV;
+		goto out_unlock_ctl;
+	}
+	mutex_lock(&dev->disk->open_mutex);
+	ret = vfsblk_set_check(dev, req, &plan);
+	if (!ret)
+		ret = vfsblk_set_apply(dev, &plan);
+	*capacity = dev->capacity;
+	mutex_unlock(&dev->disk->open_mutex);
+out_unlock_ctl:
+	mutex_unlock(&vfsblk_ctl_mutex);
+	return ret;
+}
