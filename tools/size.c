@@ -3,6 +3,7 @@
  * vfsblkctl: parsing and printing of sizes in bytes.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static int unit_shift(char c)
 	}
 }
 
-enum size_err parse_size(const char *str, uint64_t *bytes)
+static enum size_err parse(const char *str, uint64_t *bytes, bool zero_ok)
 {
 	const char *p = str;
 	uint64_t value = 0;
@@ -61,11 +62,21 @@ enum size_err parse_size(const char *str, uint64_t *bytes)
 	if (value > (UINT64_MAX >> shift))
 		return SIZE_OVERFLOW;
 	value <<= shift;
-	if (value == 0)
+	if (value == 0 && !zero_ok)
 		return SIZE_ZERO;
 
 	*bytes = value;
 	return SIZE_OK;
+}
+
+enum size_err parse_size(const char *str, uint64_t *bytes)
+{
+	return parse(str, bytes, false);
+}
+
+enum size_err parse_size_or_zero(const char *str, uint64_t *bytes)
+{
+	return parse(str, bytes, true);
 }
 
 const char *size_strerror(enum size_err err)

@@ -32,6 +32,12 @@ enum size_err {
  */
 enum size_err parse_size(const char *str, uint64_t *bytes);
 
+/*
+ * parse_size_or_zero() - parse_size() that also accepts 0 (an offset, or
+ * a size limit meaning none).
+ */
+enum size_err parse_size_or_zero(const char *str, uint64_t *bytes);
+
 /* size_strerror() - a short English reason for a parse_size() error. */
 const char *size_strerror(enum size_err err);
 

@@ -97,6 +97,23 @@ int main(void)
 	bad("0K", SIZE_ZERO);
 	bad("0GiB", SIZE_ZERO);
 
+	/* Offsets and size limits: 0 is a value, the rest as parse_size(). */
+	{
+		uint64_t v = 7;
+
+		CHECK(parse_size_or_zero("0", &v) == SIZE_OK && v == 0, "\"0\" or zero");
+		CHECK(parse_size_or_zero("0K", &v) == SIZE_OK && v == 0, "\"0K\" or zero");
+		CHECK(parse_size_or_zero("2MiB", &v) == SIZE_OK && v == 2ULL << 20,
+		      "\"2MiB\" or zero");
+		v = 7;
+		CHECK(parse_size_or_zero("-0", &v) == SIZE_NEGATIVE && v == 7, "\"-0\" or zero");
+		CHECK(parse_size_or_zero("1.5K", &v) == SIZE_FRACTION && v == 7,
+		      "\"1.5K\" or zero");
+		CHECK(parse_size_or_zero("16777216T", &v) == SIZE_OVERFLOW && v == 7,
+		      "\"16777216T\" or zero");
+		CHECK(parse_size_or_zero("", &v) == SIZE_EMPTY && v == 7, "\"\" or zero");
+	}
+
 	/* Every error has its own words. */
 	for (int e = SIZE_EMPTY; e <= SIZE_ZERO; e++)
 		CHECK(strcmp(size_strerror(e), "invalid size") != 0,
