@@ -41,21 +41,16 @@ int ctl_get_features(int ctl, struct vfsblk_features *features)
 	return ctl_ioctl(ctl, VFSBLK_CTL_GET_FEATURES, features);
 }
 
-int ctl_add(int ctl, int fd, uint64_t flags, uint32_t *index)
+int ctl_add(int ctl, struct vfsblk_add *add, uint32_t size)
 {
-	struct vfsblk_add add;
-	int ret;
+	add->size = size;
+	return ctl_ioctl(ctl, VFSBLK_CTL_ADD, add);
+}
 
-	memset(&add, 0, sizeof(add));
-	add.size = sizeof(add);
-	add.fd = fd;
-	add.index = VFSBLK_INDEX_ANY;
-	add.flags = flags;
-
-	ret = ctl_ioctl(ctl, VFSBLK_CTL_ADD, &add);
-	if (ret == 0)
-		*index = add.index;
-	return ret;
+int ctl_set(int ctl, struct vfsblk_set *set)
+{
+	set->size = sizeof(*set);
+	return ctl_ioctl(ctl, VFSBLK_CTL_SET, set);
 }
 
 int ctl_remove(int ctl, uint32_t index, uint32_t flags, uint32_t *result)
@@ -74,7 +69,8 @@ int ctl_remove(int ctl, uint32_t index, uint32_t flags, uint32_t *result)
 	return ret;
 }
 
-int ctl_info(int ctl, uint32_t index, struct vfsblk_info *info, char **path)
+int ctl_info(int ctl, uint32_t index, uint32_t size, struct vfsblk_info *info,
+	     char **path)
 {
 	uint32_t len = PATH_MAX;
 	char *buf = NULL;
@@ -90,7 +86,7 @@ int ctl_info(int ctl, uint32_t index, struct vfsblk_info *info, char **path)
 		buf = nbuf;
 
 		memset(info, 0, sizeof(*info));
-		info->size = sizeof(*info);
+		info->size = size;
 		info->index = index;
 		info->path = (uint64_t)(uintptr_t)buf;
 		info->path_len = len;

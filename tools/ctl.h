@@ -25,19 +25,28 @@ int ctl_open(void);
 int ctl_get_features(int ctl, struct vfsblk_features *features);
 
 /*
- * ctl_add() - create a device backed by the open file @fd, with any free
- * index. @index is set to the index of the new device.
+ * ctl_add() - create a device as @add (filled by the caller, @size aside)
+ * asks, sending @size bytes of it: sizeof(*@add), or an older published
+ * size for an older module. On success @add->index is the new device.
  */
-int ctl_add(int ctl, int fd, uint64_t flags, uint32_t *index);
+int ctl_add(int ctl, struct vfsblk_add *add, uint32_t size);
 
 /* ctl_remove() - remove device @index; @result gets VFSBLK_REMOVE*. */
 int ctl_remove(int ctl, uint32_t index, uint32_t flags, uint32_t *result);
 
 /*
- * ctl_info() - describe device @index. On success *@path is the backing
+ * ctl_info() - describe device @index, asking for @size bytes of @info
+ * (fields past @size read as zero). On success *@path is the backing
  * file's path (malloc'ed, free() it), never truncated.
  */
-int ctl_info(int ctl, uint32_t index, struct vfsblk_info *info, char **path);
+int ctl_info(int ctl, uint32_t index, uint32_t size, struct vfsblk_info *info,
+	     char **path);
+
+/*
+ * ctl_set() - change device @set->index as @set (filled by the caller,
+ * @size aside) asks; @set->capacity is the new size on success.
+ */
+int ctl_set(int ctl, struct vfsblk_set *set);
 
 /*
  * ctl_list() - the indices of all devices, in increasing order. On success

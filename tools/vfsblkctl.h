@@ -6,7 +6,7 @@
 #define VFSBLKCTL_H
 
 #define VFSBLKCTL_NAME		"vfsblkctl"
-#define VFSBLKCTL_VERSION	"0.1.0"
+#define VFSBLKCTL_VERSION	"0.2.0"
 
 /* Exit codes: 0 success, 1 the operation failed, 2 bad usage. */
 #define EXIT_OK			0
