@@ -6,25 +6,52 @@
  *
  *   ctlprobe [--drop-priv] [--control PATH] COMMAND ...
  *   COMMAND:
- *     features [--size N]
+ *     features [--size N] [--get FIELD]
  *     add (--fd-path P | --fifo P | --pipe | --socket | --fd N)
- *         [--rdonly-open] [--wronly-open] [--flags N] [--index N]
- *         [--reserved] [--reserved0] [--size N] [--tail-byte]
+ *         [--rdonly-open] [--wronly-open] [--flags N] [--read-only]
+ *         [--autoclear] [--partscan] [--owned] [--index N] [--offset N]
+ *         [--size-limit N] [--block-size N] [--dio off|on|strict|N]
+ *         [--nr-queues N] [--queue-depth N] [--name S] [--name-tail]
+ *         [--reserved] [--reserved2] [--size N] [--tail-byte] [--hold]
  *     remove N [--deferred] [--flags N] [--reserved] [--size N]
- *     info N [--size N] [--bad-path]
+ *     info N [--size N] [--bad-path] [--path-len N] [--get FIELD]
  *     list [--size N] [--reserved]
+ *     set N [--capacity] [--size-limit N] [--offset N] [--block-size N]
+ *         [--read-only 0|1] [--dio off|on|strict|N] [--change N]
+ *         [--flags N] [--reserved] [--size N]
+ *     uevent [--timeout S] [--match GLOB]... [-- COMMAND [ARG]...]
  *     raw CMDNUM [--dir none|r|w|rw] [--type T] [--size N]
  *
  * --drop-priv opens the control node as the caller, then switches to
  * uid/gid 65534 with no groups (losing every capability) before the ioctl.
  * --size sets the struct's size field (the buffer is always one page plus
  * one, zeroed); --tail-byte puts a non-zero byte just below that size.
+ *
+ * add: --name copies at most VFSBLK_NAME_LEN bytes (a longer name is not
+ * NUL terminated); --name-tail puts a byte after the name's NUL.
+ * --hold (with --owned) keeps the owner descriptor, and nothing else, open
+ * until standard input reaches end of file or the process is killed; it
+ * prints "OK index=N owner_fd=M cloexec=0|1" first.
+ *
+ * info prints every field, the path last; --get FIELD prints only the value
+ * of one field (as named in the full line). features --get does the same.
+ *
+ * uevent listens to the kernel's uevents (NETLINK_KOBJECT_UEVENT), runs
+ * COMMAND if given (its output passes through), and waits until an event
+ * matches every GLOB (each must match one of the event's lines: the
+ * "ACTION@DEVPATH" header or a KEY=VALUE) or the time-out (default 30 s)
+ * passes. It then waits for COMMAND and prints the event, one "EVENT line"
+ * per line. Failure: "ETIMEDOUT" when no event matched (the events seen go
+ * to stderr), "COMMAND failed" when COMMAND did not exit 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +59,15 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
 #include <linux/vfsblk.h>
 
 #define BUF_SIZE 4097
+#define MAX_MATCH 16
 
 static union {
 	unsigned char bytes[BUF_SIZE];
@@ -45,6 +76,7 @@ static union {
 	struct vfsblk_remove remove;
 	struct vfsblk_info info;
 	struct vfsblk_list list;
+	struct vfsblk_set set;
 	uint64_t align;
 } buf;
 
@@ -54,7 +86,7 @@ static int drop_priv;
 static void usage(void)
 {
 	fprintf(stderr, "usage: ctlprobe [--drop-priv] [--control PATH] "
-		"features|add|remove|info|list|raw ...\n");
+		"features|add|remove|info|list|set|uevent|raw ...\n");
 	exit(2);
 }
 
@@ -70,6 +102,17 @@ static unsigned long long num(const char *s)
 		exit(2);
 	}
 	return v;
+}
+
+static uint32_t dio_mode(const char *s)
+{
+	if (!strcmp(s, "off"))
+		return VFSBLK_DIO_OFF;
+	if (!strcmp(s, "on"))
+		return VFSBLK_DIO_ON;
+	if (!strcmp(s, "strict"))
+		return VFSBLK_DIO_STRICT;
+	return num(s);
 }
 
 static int fail(void)
@@ -116,6 +159,50 @@ static int do_ioctl(int ctl, unsigned long cmd)
 	return 0;
 }
 
+/*
+ * Output of the fields of a result: " key=value" each, or with a wanted
+ * field (--get) that value alone.
+ */
+static const char *get_field;
+static int got_field;
+
+static void __attribute__((format(printf, 2, 3)))
+field(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (get_field && strcmp(get_field, key))
+		return;
+	if (!get_field)
+		printf(" %s=", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (get_field) {
+		printf("\n");
+		got_field = 1;
+	}
+}
+
+static int fields_end(void)
+{
+	if (!get_field) {
+		printf("\n");
+		return 0;
+	}
+	if (!got_field) {
+		fprintf(stderr, "ctlprobe: no field '%s'\n", get_field);
+		return 2;
+	}
+	return 0;
+}
+
+static void fields_start(void)
+{
+	if (!get_field)
+		printf("OK");
+}
+
 static int cmd_features(int argc, char **argv)
 {
 	uint32_t size = sizeof(buf.features);
@@ -124,6 +211,8 @@ static int cmd_features(int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--size") && i + 1 < argc)
 			size = num(argv[++i]);
+		else if (!strcmp(argv[i], "--get") && i + 1 < argc)
+			get_field = argv[++i];
 		else
 			usage();
 	}
@@ -131,9 +220,28 @@ static int cmd_features(int argc, char **argv)
 	set_size(size, 0);
 	if (do_ioctl(ctl, VFSBLK_CTL_GET_FEATURES))
 		return 1;
-	printf("OK abi=%u add_flags=%#" PRIx64 " max_index=%u\n",
-	       buf.features.abi_version, (uint64_t)buf.features.add_flags,
-	       buf.features.max_index);
+	fields_start();
+	field("abi", "%u", buf.features.abi_version);
+	field("add_flags", "%#" PRIx64, (uint64_t)buf.features.add_flags);
+	field("max_index", "%u", buf.features.max_index);
+	field("minors", "%u", buf.features.minors);
+	field("set_changes", "%#" PRIx64,
+	      (uint64_t)buf.features.set_changes);
+	return fields_end();
+}
+
+/* Keep only the owner descriptor open until stdin ends. */
+static int hold_owner(int owner_fd)
+{
+	char c[64];
+	int fdflags = fcntl(owner_fd, F_GETFD);
+
+	printf("OK index=%u owner_fd=%d cloexec=%d\n", buf.add.index,
+	       owner_fd, fdflags >= 0 && (fdflags & FD_CLOEXEC));
+	fflush(stdout);
+	while (read(STDIN_FILENO, c, sizeof(c)) > 0)
+		;
+	close(owner_fd);
 	return 0;
 }
 
@@ -142,8 +250,8 @@ static int cmd_add(int argc, char **argv)
 	uint32_t size = sizeof(buf.add), index = VFSBLK_INDEX_ANY;
 	uint64_t flags = 0;
 	int i, fd = -1, have_fd = 0, mode = O_RDWR, reserved = 0;
-	int reserved0 = 0, tail = 0, ctl;
-	const char *path = NULL, *fifo = NULL;
+	int reserved2 = 0, tail = 0, hold = 0, name_tail = 0, ctl;
+	const char *path = NULL, *fifo = NULL, *name = NULL;
 	int pipe_fd = 0, sock_fd = 0;
 
 	for (i = 0; i < argc; i++) {
@@ -166,16 +274,42 @@ static int cmd_add(int argc, char **argv)
 			mode = O_WRONLY;
 		else if (!strcmp(a, "--flags") && v)
 			flags = num(v), i++;
+		else if (!strcmp(a, "--read-only"))
+			flags |= VFSBLK_FLAG_READ_ONLY;
+		else if (!strcmp(a, "--autoclear"))
+			flags |= VFSBLK_FLAG_AUTOCLEAR;
+		else if (!strcmp(a, "--partscan"))
+			flags |= VFSBLK_FLAG_PARTSCAN;
+		else if (!strcmp(a, "--owned"))
+			flags |= VFSBLK_FLAG_OWNED;
 		else if (!strcmp(a, "--index") && v)
 			index = num(v), i++;
+		else if (!strcmp(a, "--offset") && v)
+			buf.add.offset = num(v), i++;
+		else if (!strcmp(a, "--size-limit") && v)
+			buf.add.size_limit = num(v), i++;
+		else if (!strcmp(a, "--block-size") && v)
+			buf.add.block_size = num(v), i++;
+		else if (!strcmp(a, "--dio") && v)
+			buf.add.dio = dio_mode(v), i++;
+		else if (!strcmp(a, "--nr-queues") && v)
+			buf.add.nr_queues = num(v), i++;
+		else if (!strcmp(a, "--queue-depth") && v)
+			buf.add.queue_depth = num(v), i++;
+		else if (!strcmp(a, "--name") && v)
+			name = v, i++;
+		else if (!strcmp(a, "--name-tail"))
+			name_tail = 1;
 		else if (!strcmp(a, "--reserved"))
 			reserved = 1;
-		else if (!strcmp(a, "--reserved0"))
-			reserved0 = 1;
+		else if (!strcmp(a, "--reserved2"))
+			reserved2 = 1;
 		else if (!strcmp(a, "--size") && v)
 			size = num(v), i++;
 		else if (!strcmp(a, "--tail-byte"))
 			tail = 1;
+		else if (!strcmp(a, "--hold"))
+			hold = 1;
 		else
 			usage();
 	}
@@ -217,14 +351,34 @@ static int cmd_add(int argc, char **argv)
 	buf.add.fd = fd;
 	buf.add.index = index;
 	buf.add.flags = flags;
+	if (name) {
+		size_t len = strlen(name);
+
+		if (len > VFSBLK_NAME_LEN)
+			len = VFSBLK_NAME_LEN;
+		memcpy(buf.add.name, name, len);
+		if (name_tail && len + 1 < VFSBLK_NAME_LEN)
+			buf.add.name[len + 1] = 'x';
+	}
 	if (reserved)
-		buf.add.reserved[5] = 1;
-	if (reserved0)
-		buf.add.reserved0 = 1;
+		buf.add.reserved[1] = 1;
+	if (reserved2)
+		buf.add.reserved2[3] = 1;
 	set_size(size, tail);
 	if (do_ioctl(ctl, VFSBLK_CTL_ADD))
 		return 1;
-	printf("OK index=%u\n", buf.add.index);
+	if (hold) {
+		if (!(flags & VFSBLK_FLAG_OWNED) || buf.add.owner_fd <= 0) {
+			printf("no owner descriptor: owner_fd=%d\n",
+			       buf.add.owner_fd);
+			return 1;
+		}
+		close(ctl);
+		if (fd > STDERR_FILENO)
+			close(fd);
+		return hold_owner(buf.add.owner_fd);
+	}
+	printf("OK index=%u owner_fd=%d\n", buf.add.index, buf.add.owner_fd);
 	return 0;
 }
 
@@ -257,40 +411,74 @@ static int cmd_remove(int argc, char **argv)
 	set_size(size, 0);
 	if (do_ioctl(ctl, VFSBLK_CTL_REMOVE))
 		return 1;
-	printf("OK result=%s\n", buf.remove.result == VFSBLK_REMOVED ? "removed" :
-	       buf.remove.result == VFSBLK_REMOVE_PENDING ? "pending" : "unknown");
+	switch (buf.remove.result) {
+	case VFSBLK_REMOVED:
+		printf("OK result=removed\n");
+		break;
+	case VFSBLK_REMOVE_PENDING:
+		printf("OK result=pending\n");
+		break;
+	default:
+		printf("OK result=unknown\n");
+	}
 	return 0;
 }
 
 static int cmd_info(int argc, char **argv)
 {
 	static char path[4096];
-	uint32_t size = sizeof(buf.info);
+	uint32_t size = sizeof(buf.info), path_len = sizeof(path);
+	struct vfsblk_info *in = &buf.info;
 	int i, bad_path = 0, ctl;
 
 	if (argc < 1)
 		usage();
-	buf.info.index = num(argv[0]);
+	in->index = num(argv[0]);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--size") && i + 1 < argc)
-			size = num(argv[++i]);
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "--size") && v)
+			size = num(v), i++;
 		else if (!strcmp(argv[i], "--bad-path"))
 			bad_path = 1;
+		else if (!strcmp(argv[i], "--path-len") && v)
+			path_len = num(v), i++;
+		else if (!strcmp(argv[i], "--get") && v)
+			get_field = v, i++;
 		else
 			usage();
 	}
+	if (path_len > sizeof(path))
+		usage();
 	ctl = open_control();
-	buf.info.path = bad_path ? (uint64_t)8 : (uint64_t)(uintptr_t)path;
-	buf.info.path_len = sizeof(path);
+	in->path = bad_path ? (uint64_t)8 : (uint64_t)(uintptr_t)path;
+	in->path_len = path_len;
 	set_size(size, 0);
 	if (do_ioctl(ctl, VFSBLK_CTL_INFO))
 		return 1;
-	printf("OK index=%u state=%u open=%u flags=%#" PRIx64
-	       " capacity=%" PRIu64 " backing_size=%" PRIu64 " path=%s\n",
-	       buf.info.index, buf.info.state, buf.info.open_count,
-	       (uint64_t)buf.info.flags, (uint64_t)buf.info.capacity,
-	       (uint64_t)buf.info.backing_size, path);
-	return 0;
+	fields_start();
+	field("index", "%u", in->index);
+	field("state", "%u", in->state);
+	field("open", "%u", in->open_count);
+	field("flags", "%#" PRIx64, (uint64_t)in->flags);
+	field("capacity", "%" PRIu64, (uint64_t)in->capacity);
+	field("backing_size", "%" PRIu64, (uint64_t)in->backing_size);
+	field("backing_inode", "%" PRIu64, (uint64_t)in->backing_inode);
+	field("backing_dev", "%u:%u", in->backing_major, in->backing_minor);
+	field("block_size", "%u", in->block_size);
+	field("offset", "%" PRIu64, (uint64_t)in->offset);
+	field("size_limit", "%" PRIu64, (uint64_t)in->size_limit);
+	field("dio_request", "%u", in->dio_request);
+	field("dio", "%u", in->dio);
+	field("dio_reason", "%u", in->dio_reason);
+	field("nr_queues", "%u", in->nr_queues);
+	field("queue_depth", "%u", in->queue_depth);
+	field("dio_align", "%u", in->dio_align);
+	field("path_len", "%u", in->path_len);
+	field("name", "%.*s", VFSBLK_NAME_LEN, in->name);
+	/* Last: a path may hold spaces (" (deleted)"). */
+	field("path", "%.*s", (int)path_len, path);
+	return fields_end();
 }
 
 static int cmd_list(int argc, char **argv)
@@ -320,6 +508,208 @@ static int cmd_list(int argc, char **argv)
 	for (k = 0; k < n && k < 1024; k++)
 		printf("%s%u", k ? "," : "", idx[k]);
 	printf("\n");
+	return 0;
+}
+
+static int cmd_set(int argc, char **argv)
+{
+	uint32_t size = sizeof(buf.set);
+	struct vfsblk_set *s = &buf.set;
+	int i, reserved = 0, raw_change = 0, raw_flags = 0, ctl;
+	uint64_t change = 0, flags = 0;
+
+	if (argc < 1)
+		usage();
+	s->index = num(argv[0]);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--capacity")) {
+			change |= VFSBLK_SET_CAPACITY;
+		} else if (!strcmp(a, "--size-limit") && v) {
+			change |= VFSBLK_SET_SIZE_LIMIT;
+			s->size_limit = num(v), i++;
+		} else if (!strcmp(a, "--offset") && v) {
+			change |= VFSBLK_SET_OFFSET;
+			s->offset = num(v), i++;
+		} else if (!strcmp(a, "--block-size") && v) {
+			change |= VFSBLK_SET_BLOCK_SIZE;
+			s->block_size = num(v), i++;
+		} else if (!strcmp(a, "--read-only") && v) {
+			change |= VFSBLK_SET_READ_ONLY;
+			if (num(v))
+				flags |= VFSBLK_FLAG_READ_ONLY;
+			i++;
+		} else if (!strcmp(a, "--dio") && v) {
+			change |= VFSBLK_SET_DIO;
+			s->dio = dio_mode(v), i++;
+		} else if (!strcmp(a, "--change") && v) {
+			raw_change = 1;
+			s->change = num(v), i++;
+		} else if (!strcmp(a, "--flags") && v) {
+			raw_flags = 1;
+			s->flags = num(v), i++;
+		} else if (!strcmp(a, "--reserved")) {
+			reserved = 1;
+		} else if (!strcmp(a, "--size") && v) {
+			size = num(v), i++;
+		} else {
+			usage();
+		}
+	}
+	ctl = open_control();
+	if (!raw_change)
+		s->change = change;
+	if (!raw_flags)
+		s->flags = flags;
+	if (reserved)
+		s->reserved[1] = 1;
+	set_size(size, 0);
+	if (do_ioctl(ctl, VFSBLK_CTL_SET))
+		return 1;
+	printf("OK capacity=%" PRIu64 "\n", (uint64_t)s->capacity);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Does every pattern match one of the event's NUL-separated lines? */
+static int event_matches(const char *ev, size_t len, char **pat, int npat)
+{
+	int k;
+
+	for (k = 0; k < npat; k++) {
+		const char *s = ev;
+		int hit = 0;
+
+		while (s < ev + len && !hit) {
+			hit = !fnmatch(pat[k], s, 0);
+			s += strlen(s) + 1;
+		}
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
+static void print_event(FILE *f, const char *prefix, const char *ev,
+			size_t len, const char *sep)
+{
+	const char *s;
+
+	for (s = ev; s < ev + len; s += strlen(s) + 1)
+		fprintf(f, "%s%s%s", prefix, s, sep);
+}
+
+static int cmd_uevent(int argc, char **argv)
+{
+	static char ev[16384], match[16384];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	char *pat[MAX_MATCH];
+	int npat = 0, i, sock, rcvbuf = 8 << 20, status = 0, matched = 0;
+	long long deadline, timeout = 30;
+	size_t match_len = 0;
+	pid_t pid = -1;
+
+	for (i = 0; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "--timeout") && v) {
+			timeout = num(v), i++;
+		} else if (!strcmp(argv[i], "--match") && v) {
+			if (npat == MAX_MATCH)
+				usage();
+			pat[npat++] = argv[++i];
+		} else if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else {
+			usage();
+		}
+	}
+	if (!npat)
+		usage();
+	sock = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		      NETLINK_KOBJECT_UEVENT);
+	if (sock < 0) {
+		perror("ctlprobe: uevent socket");
+		return 2;
+	}
+	if (setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
+	if (bind(sock, (struct sockaddr *)&sa, sizeof(sa))) {
+		perror("ctlprobe: uevent bind");
+		return 2;
+	}
+	fflush(stdout);
+	if (i < argc) {
+		pid = fork();
+		if (pid < 0) {
+			perror("ctlprobe: fork");
+			return 2;
+		}
+		if (!pid) {
+			execvp(argv[i], argv + i);
+			perror("ctlprobe: exec");
+			_exit(127);
+		}
+	}
+	deadline = now_ms() + timeout * 1000;
+	while (!matched) {
+		long long left = deadline - now_ms();
+		struct pollfd p = { .fd = sock, .events = POLLIN };
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			break;
+		r = poll(&p, 1, left > 1000 ? 1000 : (int)left);
+		if (r < 0 && errno != EINTR) {
+			perror("ctlprobe: poll");
+			return 2;
+		}
+		if (r <= 0)
+			continue;
+		n = recv(sock, ev, sizeof(ev) - 1, 0);
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				fprintf(stderr, "uevent: events lost\n");
+			else if (errno != EINTR)
+				perror("ctlprobe: recv");
+			continue;
+		}
+		ev[n] = '\0';
+		if (event_matches(ev, n, pat, npat)) {
+			memcpy(match, ev, n + 1);
+			match_len = n;
+			matched = 1;
+		} else {
+			print_event(stderr, "", ev, n, " ");
+			fprintf(stderr, "(not matched)\n");
+		}
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) < 0) {
+		perror("ctlprobe: waitpid");
+		return 2;
+	}
+	if (!matched) {
+		printf("ETIMEDOUT\n");
+		return 1;
+	}
+	print_event(stdout, "EVENT ", match, match_len, "\n");
+	if (pid > 0 && !(WIFEXITED(status) && !WEXITSTATUS(status))) {
+		printf("COMMAND failed: status %#x\n", status);
+		return 1;
+	}
 	return 0;
 }
 
@@ -390,6 +780,10 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "set"))
+		return cmd_set(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "uevent"))
+		return cmd_uevent(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "raw"))
 		return cmd_raw(argc - 1, argv + 1);
 	usage();
