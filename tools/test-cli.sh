@@ -434,5 +434,38 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/json" "$1" 2>"$TMP/err"; then
 	unset FAKE_VFSBLK_EMPTY LD_PRELOAD FAKE_VFSBLK_LOG
 fi
 
+# bash completion, with stand-ins for bash-completion's helpers.
+COMPLETION=$(dirname "$0")/completion/vfsblkctl
+# comp WANT WORDS...: completing the last of WORDS offers WANT (grep -F).
+comp() {
+	want=$1
+	shift
+	got=$(bash -c '
+		_init_completion() {
+			words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+			cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+		}
+		_filedir() { :; }
+		compopt() { :; }
+		. "$1" || exit 1
+		shift
+		COMP_WORDS=("$@") COMP_CWORD=$(($# - 1))
+		_vfsblkctl
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPLETION" vfsblkctl "$@" 2>&1)
+	if printf '%s\n' "$got" | grep -qxF -- "$want"; then ok
+	else bad "completion of '$*' lacks '$want': $(echo $got)"; fi
+}
+comp resize re
+comp attach at
+comp --partscan add --par
+comp --direct-io= set --dir
+comp strict add --direct-io=st
+comp 4096 add -b 40
+comp --lazy remove --la
+comp NAME,BACK-FILE list -o NAME,BACK
+comp LOG-SEC -l -O LOG
+comp --detach-all --detach-
+comp create help cr
+
 echo "test-cli: $pass passed, $fail failed: $([ $fail -eq 0 ] && echo ok || echo FAIL)"
 [ $fail -eq 0 ]
