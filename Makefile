@@ -61,7 +61,7 @@ lint:
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	$(MAKE) -C tools install
+	$(MAKE) -C tools install PREFIX=$(PREFIX)
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
