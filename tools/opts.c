@@ -213,6 +213,28 @@ static const int set_excl[][EXCL_GROUP_MAX] = {
 	{ 0 }
 };
 
+/* run: add's options, then FILE and a command */
+static const char *const run_help[] = {
+	" -o, --offset OFFSET        start the device at OFFSET bytes into FILE",
+	" -S, --size-limit SIZE      make the device at most SIZE bytes",
+	" -r, --read-only            create a read-only device",
+	" -b, --block-size N         logical block size: 512, 1024, 2048 or 4096",
+	"     --direct-io[=MODE]     on (default), off or strict",
+	" -P, --partscan             scan the partition table",
+	" -a, --autoclear            remove the device at its last close",
+	" -N, --name NAME            name the device",
+	" -i, --index N              create /dev/vfsblkN instead of the first free",
+	"     --queues N             hardware queues, 1 to 64",
+	"     --queue-depth N        requests per queue, 1 to 1024",
+	HELP_LINE,
+	"",
+	"Creates a device owned by vfsblkctl (an owner descriptor), runs COMMAND",
+	"with $VFSBLK_DEVICE set to its node, and removes the device when COMMAND",
+	"ends, however it ends (at once, or at its last close if still open).",
+	"Exits with COMMAND's status.",
+	NULL
+};
+
 /* help */
 static const struct shortopt help_shorts[] = {
 	{ 'h', OPT_HELP }, { 0, 0 }
@@ -302,6 +324,17 @@ const struct cmd_spec cmd_specs[CMD_COUNT] = {
 		.min_args = 1, .max_args = 1, .args_name = "DEV",
 		.need_one = set_need,
 		.excl = set_excl,
+	},
+	[CMD_RUN] = {
+		.id = CMD_RUN,
+		.name = "run",
+		.synopsis = "FILE [--] COMMAND [ARG...]",
+		.summary = "run a command with a device that goes away when it ends",
+		.options_help = run_help,
+		.shorts = add_shorts,
+		.longopts = add_longopts,
+		.min_args = 2, .max_args = -1, .args_name = "FILE or COMMAND",
+		.in_order = true,
 	},
 	[CMD_HELP] = {
 		.id = CMD_HELP,
@@ -477,6 +510,8 @@ static void build_shortopts(const struct cmd_spec *c, char *buf, size_t len)
 {
 	size_t n = 0;
 
+	if (c->in_order)
+		buf[n++] = '+';
 	buf[n++] = ':';
 	for (const struct shortopt *s = c->shorts; s->letter && n + 4 < len; s++) {
 		int has_arg = no_argument;
@@ -750,6 +785,12 @@ static int parse_command(int argc, char **argv, struct cli_opts *o)
 
 	o->nargs = argc - optind;
 	o->args = argv + optind;
+	/* run FILE -- COMMAND: the "--" is not part of COMMAND. */
+	if (c->in_order && o->nargs > 1 && strcmp(o->args[1], "--") == 0) {
+		o->args[1] = o->args[0];
+		o->args++;
+		o->nargs--;
+	}
 
 	if (check_excl(o, c, seen))
 		return EXIT_USAGE;
@@ -776,7 +817,7 @@ static int parse_command(int argc, char **argv, struct cli_opts *o)
 	if (c->max_args >= 0 && o->nargs > c->max_args)
 		return usage_error(o, "%s: unexpected argument '%s'",
 				   c->name, o->args[c->max_args]);
-	if (c->id == CMD_ADD && !o->have_dio)
+	if ((c->id == CMD_ADD || c->id == CMD_RUN) && !o->have_dio)
 		o->dio = VFSBLK_DIO_ON;	/* vfsblkctl's default */
 	return 0;
 }

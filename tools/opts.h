@@ -26,6 +26,7 @@ enum cmd_id {
 	CMD_INFO,
 	CMD_RESIZE,
 	CMD_SET,
+	CMD_RUN,
 	CMD_HELP,
 	CMD_COUNT,
 	CMD_LOSETUP = CMD_COUNT,	/* the losetup command line, not a command */
@@ -100,6 +101,8 @@ struct shortopt {
  *	least one must be given, or NULL.
  * @excl: groups of options that cannot be used together, each ending in 0;
  *	the list ends with an empty group. May be NULL.
+ * @in_order: options end at the first argument (what follows belongs
+ *	to another program).
  */
 struct cmd_spec {
 	enum cmd_id id;
@@ -116,6 +119,7 @@ struct cmd_spec {
 	int required;
 	const int *need_one;
 	const int (*excl)[EXCL_GROUP_MAX];
+	bool in_order;
 };
 
 /* The commands, in the order "vfsblkctl --help" lists them. */

@@ -48,7 +48,7 @@ expect() {
 expect 0 "Usage:" -- --help
 expect 0 "Usage:" -- -h
 expect 0 "Usage:" -- help
-for c in create add attach remove detach list info resize set help; do
+for c in create add attach remove detach list info resize set run help; do
 	expect 0 "Usage:" -- "$c" --help
 	expect 0 "Usage:" -- help "$c"
 done
@@ -325,6 +325,19 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/json" "$1" 2>"$TMP/err"; then
 	expect 1 "cannot change /dev/vfsblk0: a value is out of range" -- set -o 2G 0
 	: >"$LOG"
 
+	# run: an owned device for the life of a command, its status.
+	"$BIN" run "$TMP/img" -- sh -c 'echo "dev=$VFSBLK_DEVICE"; exit 3' >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 3 ] && [ "$(cat "$TMP/out")" = dev=/dev/vfsblk1 ] && [ ! -s "$TMP/err" ]; then ok
+	else bad "run: exit $rc, want 3: $(cat "$TMP/out" "$TMP/err")"; fi
+	logged "ADD size=136 index=-1 block_size=0 flags=0x8 "
+	"$BIN" run -r --name t "$TMP/img" true && ok || bad "run -r --name FILE true failed"
+	logged "flags=0x9 offset=0 size_limit=0 dio=1 nr_queues=0 queue_depth=0 name=t"
+	expect 127 "" -- run "$TMP/img" -- "$TMP/no-such-program"
+	expect 1 "cannot open $TMP/nothing" -- run "$TMP/nothing" true
+	FAKE_VFSBLK_ABI=1 expect 1 "the loaded vfsblk module has no owner descriptors (ABI 1, run needs ABI 2)" -- run "$TMP/img" true
+	: >"$LOG"
+
 	# losetup's command line.
 	expect 0 "/dev/vfsblk1" -- -f --show "$TMP/img"
 	logged "ADD size=136 index=-1 block_size=0 flags=0x0 offset=0 size_limit=0 dio=0 "
@@ -456,6 +469,8 @@ comp() {
 	else bad "completion of '$*' lacks '$want': $(echo $got)"; fi
 }
 comp resize re
+comp run ru
+comp --queue-depth run --queue-d
 comp attach at
 comp --partscan add --par
 comp --direct-io= set --dir

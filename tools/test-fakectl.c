@@ -303,6 +303,8 @@ static int fake_add(struct vfsblk_add *a)
 	d->writable = (fl & O_ACCMODE) == O_RDWR;
 	d->info.state = VFSBLK_STATE_BOUND;
 	d->info.flags = a->flags;
+	if (a->flags & VFSBLK_FLAG_OWNED)
+		a->owner_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (!d->writable && abi >= 2)
 		d->info.flags |= VFSBLK_FLAG_READ_ONLY | VFSBLK_FLAG_FILE_READ_ONLY;
 	d->info.size_limit = a->size_limit;

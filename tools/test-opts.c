@@ -310,6 +310,23 @@ static void test_list_info(void)
 	usage("help a b", "help: unexpected argument 'b'");
 }
 
+static void test_run(void)
+{
+	struct cli_opts o;
+
+	ok("run img -- sh -c x", CMD_RUN, 4, &o);
+	CHECK(strcmp(o.args[0], "img") == 0 && strcmp(o.args[1], "sh") == 0 &&
+	      strcmp(o.args[2], "-c") == 0, "run FILE -- COMMAND");
+	CHECK(o.dio == VFSBLK_DIO_ON && !o.have_dio, "run: direct I/O on by default");
+	ok("run -r --name x img ls -l", CMD_RUN, 3, &o);
+	CHECK(o.read_only && strcmp(o.name, "x") == 0 &&
+	      strcmp(o.args[2], "-l") == 0, "run: options end at FILE");
+	ok("run -- img ls", CMD_RUN, 2, &o);
+	usage("run img", "run: missing FILE or COMMAND argument");
+	usage("run img --", "run: missing FILE or COMMAND argument");
+	usage("run --lazy img ls", "run: unrecognized option '--lazy'");
+}
+
 static void test_resize_set(void)
 {
 	struct cli_opts o;
@@ -497,6 +514,7 @@ int main(void)
 	test_remove();
 	test_list_info();
 	test_resize_set();
+	test_run();
 	test_losetup();
 	test_dev_index();
 	return test_summary("test-opts");

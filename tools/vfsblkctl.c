@@ -16,6 +16,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -831,29 +833,24 @@ static int find_free(const struct ctlctx *cx)
 	return EXIT_OK;
 }
 
-static int cmd_add(const struct cli_opts *o)
+/*
+ * Create the device @o asks for on the control node @cx, waiting for its
+ * node; with @owned, *@owner_fd gets its owner descriptor. Returns
+ * EXIT_OK with *@index set, or EXIT_FAIL after reporting.
+ */
+static int add_device(const struct cli_opts *o, struct ctlctx *cx, bool owned,
+		      uint32_t *index, int *owner_fd)
 {
-	const char *path;
+	const char *path = o->args[0];
 	bool ro = o->read_only, forced_ro = false;
 	struct vfsblk_add add;
-	struct ctlctx cx;
 	struct devattrs d;
 	char node[NAME_BUF];
 	struct stat st;
-	int fd, ret, rc;
+	int fd, ret;
 
-	if (open_ctl(&cx))
+	if (check_add_support(o, cx, path))
 		return EXIT_FAIL;
-	if (o->find && o->nargs == 0) {
-		rc = find_free(&cx);
-		close_ctl(&cx);
-		return rc;
-	}
-	path = o->args[0];
-	if (check_add_support(o, &cx, path)) {
-		close_ctl(&cx);
-		return EXIT_FAIL;
-	}
 
 	fd = open_backing(path, ro ? O_RDONLY : O_RDWR);
 	if (fd < 0 && !ro && (errno == EACCES || errno == EROFS)) {
@@ -876,20 +873,21 @@ static int cmd_add(const struct cli_opts *o)
 			errmsg("cannot open %s: it %s", path, file_kind(st.st_mode));
 		else
 			errmsg("cannot open %s: %s", path, strerror(err));
-		close_ctl(&cx);
 		return EXIT_FAIL;
 	}
 
 	memset(&add, 0, sizeof(add));
 	add.fd = fd;
 	add.index = o->have_index ? o->index : VFSBLK_INDEX_ANY;
-	if (ro || (forced_ro && cx.abi < 2))
+	if (ro || (forced_ro && cx->abi < 2))
 		add.flags |= VFSBLK_FLAG_READ_ONLY;
 	if (o->autoclear)
 		add.flags |= VFSBLK_FLAG_AUTOCLEAR;
 	if (o->partscan)
 		add.flags |= VFSBLK_FLAG_PARTSCAN;
-	if (cx.abi != 1) {
+	if (owned)
+		add.flags |= VFSBLK_FLAG_OWNED;
+	if (cx->abi != 1) {
 		add.block_size = o->block_size;
 		add.offset = o->offset;
 		add.size_limit = o->size_limit;
@@ -900,13 +898,14 @@ static int cmd_add(const struct cli_opts *o)
 			strncpy(add.name, o->name, sizeof(add.name) - 1);
 	}
 
-	ret = ctl_add(cx.fd, &add, cx.abi == 1 ? VFSBLK_ADD_SIZE_VER0 : sizeof(add));
+	ret = ctl_add(cx->fd, &add, cx->abi == 1 ? VFSBLK_ADD_SIZE_VER0 : sizeof(add));
 	if (ret) {
-		report_add_error(o, &cx, path, fd, -ret);
+		report_add_error(o, cx, path, fd, -ret);
 		close(fd);
-		close_ctl(&cx);
 		return EXIT_FAIL;
 	}
+	if (owned)
+		*owner_fd = add.owner_fd;
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !o->size_limit &&
 	    st.st_size > (off_t)o->offset &&
@@ -917,18 +916,92 @@ static int cmd_add(const struct cli_opts *o)
 	close(fd);	/* the device holds its own reference */
 
 	dev_name(add.index, node, sizeof(node));
-	if (cx.abi >= 2 && get_devattrs(&cx, add.index, &d) == 0) {
+	if (cx->abi >= 2 && get_devattrs(cx, add.index, &d) == 0) {
 		dio_note(node, &d.info);
 		free(d.path);
 	}
-	close_ctl(&cx);
-
 	if (wait_for_node(add.index, node))
 		errmsg("warning: %s was created but its node did not appear within %d s (is udev or devtmpfs working?)",
 		       node, NODE_WAIT_MS / 1000);
-	if (!o->losetup || o->show)
-		printf("%s\n", node);
+	*index = add.index;
 	return EXIT_OK;
+}
+
+static int cmd_add(const struct cli_opts *o)
+{
+	struct ctlctx cx;
+	char node[NAME_BUF];
+	uint32_t index;
+	int rc;
+
+	if (open_ctl(&cx))
+		return EXIT_FAIL;
+	if (o->find && o->nargs == 0)
+		rc = find_free(&cx);
+	else
+		rc = add_device(o, &cx, false, &index, NULL);
+	close_ctl(&cx);
+	if (rc == EXIT_OK && !(o->find && o->nargs == 0) &&
+	    (!o->losetup || o->show)) {
+		dev_name(index, node, sizeof(node));
+		printf("%s\n", node);
+	}
+	return rc;
+}
+
+/*
+ * run: a device held by an owner descriptor for the life of a command.
+ * The descriptor is close-on-exec: only this process holds it, and the
+ * device goes when it exits, whatever way.
+ */
+static int cmd_run_owned(const struct cli_opts *o)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	struct ctlctx cx;
+	char node[NAME_BUF];
+	uint32_t index;
+	int owner = -1, status, rc;
+	pid_t pid;
+
+	if (open_ctl(&cx))
+		return EXIT_FAIL;
+	if (cx.abi && !(cx.features.add_flags & VFSBLK_FLAG_OWNED)) {
+		errmsg("cannot attach %s: the loaded vfsblk module has no owner descriptors (ABI %" PRIu32 ", run needs ABI 2)",
+		       o->args[0], cx.abi);
+		close_ctl(&cx);
+		return EXIT_FAIL;
+	}
+	rc = add_device(o, &cx, true, &index, &owner);
+	close_ctl(&cx);
+	if (rc != EXIT_OK)
+		return rc;
+	dev_name(index, node, sizeof(node));
+
+	fflush(stdout);
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		setenv("VFSBLK_DEVICE", node, 1);
+		execvp(o->args[1], o->args + 1);
+		errmsg("cannot run %s: %s", o->args[1], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (pid < 0) {
+		errmsg("cannot run %s: %s", o->args[1], strerror(errno));
+		rc = EXIT_FAIL;
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		rc = WIFEXITED(status) ? WEXITSTATUS(status) :
+		     128 + WTERMSIG(status);
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	close(owner);	/* the device goes now, or at its last close */
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1469,6 +1542,7 @@ static int (*const cmd_run[CMD_COUNT])(const struct cli_opts *) = {
 	[CMD_INFO]	= cmd_info,
 	[CMD_RESIZE]	= cmd_resize,
 	[CMD_SET]	= cmd_set,
+	[CMD_RUN]	= cmd_run_owned,
 	[CMD_HELP]	= cmd_help,
 };
 
