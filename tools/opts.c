@@ -131,7 +131,6 @@ static const char *const list_help[] = {
 	HELP_LINE,
 	"",
 	"With DEV arguments, only those devices are listed.",
-	"Columns: '" VFSBLKCTL_NAME " list --help' lists them below.",
 	NULL
 };
 static const int list_excl[][EXCL_GROUP_MAX] = {
@@ -307,7 +306,7 @@ const struct cmd_spec cmd_specs[CMD_COUNT] = {
 		.id = CMD_RESIZE,
 		.name = "resize",
 		.synopsis = "DEV",
-		.summary = "update the size of a device after its file changed size",
+		.summary = "take the new size of the file, or a size limit",
 		.options_help = resize_help,
 		.shorts = resize_shorts,
 		.longopts = resize_longopts,
@@ -317,7 +316,7 @@ const struct cmd_spec cmd_specs[CMD_COUNT] = {
 		.id = CMD_SET,
 		.name = "set",
 		.synopsis = "DEV",
-		.summary = "change the read-only state, direct I/O or geometry of a device",
+		.summary = "change read-only state, direct I/O or geometry",
 		.options_help = set_help,
 		.shorts = set_shorts,
 		.longopts = set_longopts,
@@ -328,8 +327,8 @@ const struct cmd_spec cmd_specs[CMD_COUNT] = {
 	[CMD_RUN] = {
 		.id = CMD_RUN,
 		.name = "run",
-		.synopsis = "FILE [--] COMMAND [ARG...]",
-		.summary = "run a command with a device that goes away when it ends",
+		.synopsis = "FILE [--] COMMAND...",
+		.summary = "run a command with a device that goes when it ends",
 		.options_help = run_help,
 		.shorts = add_shorts,
 		.longopts = add_longopts,

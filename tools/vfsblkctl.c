@@ -174,13 +174,14 @@ static void __attribute__((noreturn)) usage_cmd(const struct cmd_spec *c)
 	for (const char *const *l = c->options_help; *l; l++)
 		fprintf(out, "%s\n", *l);
 	if (c->id == CMD_LIST || c->id == CMD_INFO) {
-		fputs("\nColumns (default list: ", out);
+		fputs("\nColumns:\n", out);
+		for (int i = 0; i < COL_COUNT; i++)
+			fprintf(out, " %14s  %s\n", colinfos[i].name, colinfos[i].help);
+		fputs("\nDefault columns of list:\n ", out);
 		for (size_t i = 0; i < list_default_ncols; i++)
 			fprintf(out, "%s%s", i ? "," : "",
 				colinfos[list_default_cols[i]].name);
-		fputs("):\n", out);
-		for (int i = 0; i < COL_COUNT; i++)
-			fprintf(out, " %14s  %s\n", colinfos[i].name, colinfos[i].help);
+		fputc('\n', out);
 	}
 	exit(EXIT_OK);
 }
