@@ -18,7 +18,7 @@
  *     list [--size N] [--reserved]
  *     set N [--capacity] [--size-limit N] [--offset N] [--block-size N]
  *         [--read-only 0|1] [--dio off|on|strict|N] [--change N]
- *         [--flags N] [--reserved] [--size N]
+ *         [--flags N] [--reserved] [--size N] [--tail-byte]
  *     uevent [--timeout S] [--match GLOB]... [-- COMMAND [ARG]...]
  *     raw CMDNUM [--dir none|r|w|rw] [--type T] [--size N]
  *
@@ -515,7 +515,7 @@ static int cmd_set(int argc, char **argv)
 {
 	uint32_t size = sizeof(buf.set);
 	struct vfsblk_set *s = &buf.set;
-	int i, reserved = 0, raw_change = 0, raw_flags = 0, ctl;
+	int i, reserved = 0, raw_change = 0, raw_flags = 0, tail = 0, ctl;
 	uint64_t change = 0, flags = 0;
 
 	if (argc < 1)
@@ -554,6 +554,8 @@ static int cmd_set(int argc, char **argv)
 			reserved = 1;
 		} else if (!strcmp(a, "--size") && v) {
 			size = num(v), i++;
+		} else if (!strcmp(a, "--tail-byte")) {
+			tail = 1;
 		} else {
 			usage();
 		}
@@ -565,7 +567,7 @@ static int cmd_set(int argc, char **argv)
 		s->flags = flags;
 	if (reserved)
 		s->reserved[1] = 1;
-	set_size(size, 0);
+	set_size(size, tail);
 	if (do_ioctl(ctl, VFSBLK_CTL_SET))
 		return 1;
 	printf("OK capacity=%" PRIu64 "\n", (uint64_t)s->capacity);
