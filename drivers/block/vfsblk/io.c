@@ -2,19 +2,26 @@
 /*
  * vfsblk: the I/O path.
  *
- * queue_rq() hands each request to an unbound workqueue (its work item lives
- * in the request's pdu, so nothing is allocated); the worker serves it with
- * one VFS call on the backing file: one kiocb and one bvec iov_iter over
- * every segment of the request, direct or buffered as the device's mode
- * says, at the device's offset in the file. FLUSH is a datasync of the
+ * With direct I/O in effect, queue_rq() first tries to submit a READ or
+ * WRITE itself, as an asynchronous kiocb with IOCB_NOWAIT completed through
+ * ki_complete and blk_mq_complete_request() (the tag set is
+ * BLK_MQ_F_BLOCKING). Everything else, and whatever the backing file would
+ * not serve without blocking, goes to an unbound workqueue (its work item
+ * lives in the request's pdu, so nothing is allocated). Both serve a
+ * request with one VFS call on the backing file: one kiocb and one bvec
+ * iov_iter over every segment of the request, direct or buffered as the
+ * device's mode says, at the device's offset in the file. FLUSH is a datasync of the
  * file, FUA a
  * synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES a
  * hole punch, a ZERO_RANGE or, when the backing filesystem has neither, a
  * write of zeroes.
  */
 
+#include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>
+#include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -24,18 +31,26 @@
 /* Runs requests; WQ_MEM_RECLAIM because writeback may depend on it. */
 static struct workqueue_struct *vfsblk_io_wq;
 
-static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
-		     struct vfsblk_cmd *cmd, unsigned int dir)
+static bool vfsblk_inline = true;
+module_param_named(inline_submit, vfsblk_inline, bool, 0644);
+MODULE_PARM_DESC(inline_submit,
+		 "Submit direct I/O to the backing file from the submitting task, without a worker hand-off (default on)");
+
+/*
+ * Build the iov_iter and kiocb of a READ or WRITE: one bvec iterator over
+ * every segment of the request, at the device's offset in the file. The
+ * bio_vecs stay valid until vfsblk_rw_release(): they are the request's
+ * own (one bio), or gathered in the pdu or in one allocation (several).
+ */
+static int vfsblk_rw_prep(struct vfsblk_device *dev, struct request *rq,
+			  struct vfsblk_cmd *cmd, unsigned int dir,
+			  struct iov_iter *iter)
 {
-	struct file *file = dev->backing;
-	size_t len = blk_rq_bytes(rq);
 	struct req_iterator rq_iter;
-	struct iov_iter iter;
 	struct bio_vec *bvec;
 	struct bio_vec tmp;
 	unsigned int nr = 0;
 	unsigned int offset = 0;
-	ssize_t ret;
 
 	rq_for_each_bvec(tmp, rq, rq_iter)
 		nr++;
@@ -63,31 +78,58 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 		cmd->bvec = NULL;
 	}
 
-	iov_iter_bvec(&iter, dir, bvec, nr, len);
-	iter.iov_offset = offset;
+	iov_iter_bvec(iter, dir, bvec, nr, blk_rq_bytes(rq));
+	iter->iov_offset = offset;
 
 	cmd->iocb = (struct kiocb) {
-		.ki_filp = file,
+		.ki_filp = dev->backing,
 		.ki_pos = dev->offset + ((loff_t)blk_rq_pos(rq) << SECTOR_SHIFT),
 	};
 	if (dev->dio)
 		cmd->iocb.ki_flags |= IOCB_DIRECT;
-	else if (dev->dio_request != VFSBLK_DIO_OFF)
-		atomic64_inc(&dev->stats.buffered_fallbacks);
+	if (dir == ITER_SOURCE && (rq->cmd_flags & REQ_FUA))
+		cmd->iocb.ki_flags |= IOCB_DSYNC;
+	return 0;
+}
 
-	if (dir == ITER_SOURCE) {
-		if (rq->cmd_flags & REQ_FUA)
-			cmd->iocb.ki_flags |= IOCB_DSYNC;
-		file_start_write(file);
-		ret = file->f_op->write_iter(&cmd->iocb, &iter);
-		file_end_write(file);
-	} else {
-		ret = file->f_op->read_iter(&cmd->iocb, &iter);
-	}
-
+static void vfsblk_rw_release(struct vfsblk_cmd *cmd)
+{
 	if (cmd->bvec && cmd->bvec != cmd->inline_bvec)
 		kfree(cmd->bvec);
 	cmd->bvec = NULL;
+}
+
+/* Call the backing file's read_iter or write_iter. */
+static ssize_t vfsblk_rw_call(struct file *file, struct kiocb *iocb,
+			      struct iov_iter *iter, unsigned int dir)
+{
+	if (dir == ITER_SOURCE)
+		return file->f_op->write_iter(iocb, iter);
+	return file->f_op->read_iter(iocb, iter);
+}
+
+/* Serve a READ or WRITE synchronously, from a worker. */
+static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
+		     struct vfsblk_cmd *cmd, unsigned int dir)
+{
+	struct file *file = dev->backing;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	ret = vfsblk_rw_prep(dev, rq, cmd, dir, &iter);
+	if (ret)
+		return ret;
+	if (!dev->dio && dev->dio_request != VFSBLK_DIO_OFF)
+		atomic64_inc(&dev->stats.buffered_fallbacks);
+
+	if (dir == ITER_SOURCE) {
+		file_start_write(file);
+		ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+		file_end_write(file);
+	} else {
+		ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+	}
+	vfsblk_rw_release(cmd);
 
 	if (ret < 0)
 		return ret;
@@ -95,9 +137,143 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 	 * A short transfer means the file ended (it was truncated under the
 	 * device) or the filesystem gave up: an error, never stale data.
 	 */
-	if (ret != len)
+	if (ret != blk_rq_bytes(rq))
 		return -EIO;
 	return 0;
+}
+
+/*
+ * End of an inline submission, in any context (ki_complete may run in
+ * interrupt context). A request the filesystem would not serve without
+ * blocking (-EAGAIN), or served only in part, is done again by a worker.
+ */
+static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
+{
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	struct vfsblk_device *dev = rq->q->queuedata;
+	long ret = cmd->ret;
+
+	if (cmd->sb_writers) {
+		struct super_block *sb = file_inode(cmd->iocb.ki_filp)->i_sb;
+
+		/* The freeze protection was handed over by the submitter. */
+		__sb_writers_acquired(sb, SB_FREEZE_WRITE);
+		sb_end_write(sb);
+		cmd->sb_writers = false;
+	}
+	vfsblk_rw_release(cmd);
+
+	if (ret == -EAGAIN || (ret >= 0 && ret != blk_rq_bytes(rq))) {
+		queue_work(vfsblk_io_wq, &cmd->work);
+		return;
+	}
+	atomic64_inc(&dev->stats.inline_submits);
+	cmd->ret = ret < 0 ? ret : 0;
+	blk_mq_complete_request(rq);
+}
+
+/*
+ * Both the submitter and the completion hold a reference on an inline
+ * submission: whichever comes last ends it, so the completion may run
+ * before the VFS call returns.
+ */
+static void vfsblk_inline_put(struct vfsblk_cmd *cmd)
+{
+	if (atomic_dec_and_test(&cmd->ref))
+		vfsblk_inline_done(cmd);
+}
+
+static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
+{
+	struct vfsblk_cmd *cmd = container_of(iocb, struct vfsblk_cmd, iocb);
+
+	cmd->ret = ret;
+	vfsblk_inline_put(cmd);
+}
+
+/*
+ * A plug set aside must not keep a cached time (6.9+): the task may sleep
+ * meanwhile, and the scheduler invalidates the time of current->plug only.
+ */
+static void vfsblk_plug_forget_time(struct blk_plug *plug)
+{
+#ifdef VFSBLK_PLUG_TIME
+	if (plug) {
+		plug->cur_ktime = 0;
+		current->flags &= ~PF_BLOCK_TS;
+	}
+#endif
+}
+
+/*
+ * Try to serve a direct READ or WRITE from the submitting task: an
+ * asynchronous kiocb with IOCB_NOWAIT, completed by vfsblk_aio_complete().
+ * Returns false when the request must go to a worker instead:
+ * - the file cannot promise not to block (no FMODE_NOWAIT), or the device
+ *   is stacked on another vfsblk device (no recursion here);
+ * - the task is inside a filesystem transaction (journal_info): calling
+ *   into the backing filesystem would nest its transactions;
+ * - a write cannot take the backing filesystem's freeze protection now.
+ * The backing filesystem runs with the submitter's plug and bio list set
+ * aside, under a plug of its own: its requests must not join a plug list
+ * that is being flushed, and a bio it waits for must not queue behind the
+ * submission that called us. Its allocations cannot recurse into I/O.
+ */
+static bool vfsblk_submit_inline(struct vfsblk_device *dev,
+				 struct request *rq, struct vfsblk_cmd *cmd)
+{
+	struct file *file = dev->backing;
+	struct inode *inode = file_inode(file);
+	struct bio_list *bio_list;
+	struct blk_plug *saved_plug;
+	struct blk_plug plug;
+	struct iov_iter iter;
+	unsigned int noio;
+	unsigned int dir;
+	ssize_t ret;
+
+	if (!READ_ONCE(vfsblk_inline) || !dev->dio || dev->depth > 1 ||
+	    !(file->f_mode & FMODE_NOWAIT) || current->journal_info)
+		return false;
+	if (req_op(rq) == REQ_OP_READ)
+		dir = ITER_DEST;
+	else if (req_op(rq) == REQ_OP_WRITE)
+		dir = ITER_SOURCE;
+	else
+		return false;
+
+	if (vfsblk_rw_prep(dev, rq, cmd, dir, &iter))
+		return false;
+	if (dir == ITER_SOURCE && S_ISREG(inode->i_mode)) {
+		if (!sb_start_write_trylock(inode->i_sb)) {
+			vfsblk_rw_release(cmd);
+			return false;
+		}
+		/* Released by vfsblk_inline_done(), maybe in another task. */
+		__sb_writers_release(inode->i_sb, SB_FREEZE_WRITE);
+		cmd->sb_writers = true;
+	}
+	cmd->iocb.ki_flags |= IOCB_NOWAIT;
+	cmd->iocb.ki_complete = vfsblk_aio_complete;
+	atomic_set(&cmd->ref, 2);
+
+	saved_plug = current->plug;
+	bio_list = current->bio_list;
+	vfsblk_plug_forget_time(saved_plug);
+	current->plug = NULL;
+	current->bio_list = NULL;
+	blk_start_plug(&plug);
+	noio = memalloc_noio_save();
+	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+	memalloc_noio_restore(noio);
+	blk_finish_plug(&plug);
+	current->bio_list = bio_list;
+	current->plug = saved_plug;
+
+	vfsblk_inline_put(cmd);
+	if (ret != -EIOCBQUEUED)
+		vfsblk_aio_complete(&cmd->iocb, ret);
+	return true;
 }
 
 /* Write zeroes over [pos, pos + len) with ordinary writes of the zero page. */
@@ -210,26 +386,56 @@ static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
-		atomic64_inc(&dev->stats.reads);
 		return vfsblk_rw(dev, rq, cmd, ITER_DEST);
 	case REQ_OP_WRITE:
-		atomic64_inc(&dev->stats.writes);
 		return vfsblk_rw(dev, rq, cmd, ITER_SOURCE);
 	case REQ_OP_FLUSH:
-		atomic64_inc(&dev->stats.flushes);
 		/* A read-only device has nothing of its own to sync. */
 		if (dev->flags & VFSBLK_FLAG_READ_ONLY)
 			return 0;
 		return vfs_fsync(dev->backing, 1);
 	case REQ_OP_DISCARD:
-		atomic64_inc(&dev->stats.discards);
 		return vfsblk_discard(dev, pos, len);
 	case REQ_OP_WRITE_ZEROES:
-		atomic64_inc(&dev->stats.discards);
 		return vfsblk_write_zeroes(dev, cmd, rq, pos, len);
 	default:
 		return -EOPNOTSUPP;
 	}
+}
+
+/* Count a finished request and end it. */
+static void vfsblk_end(struct request *rq, int ret)
+{
+	struct vfsblk_device *dev = rq->q->queuedata;
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		atomic64_inc(&dev->stats.reads);
+		break;
+	case REQ_OP_WRITE:
+		atomic64_inc(&dev->stats.writes);
+		break;
+	case REQ_OP_FLUSH:
+		atomic64_inc(&dev->stats.flushes);
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		atomic64_inc(&dev->stats.discards);
+		break;
+	default:
+		break;
+	}
+	if (ret)
+		atomic64_inc(&dev->stats.errors);
+	blk_mq_end_request(rq, errno_to_blk_status(ret));
+}
+
+/* ->complete of a request ended by blk_mq_complete_request(). */
+static void vfsblk_complete_rq(struct request *rq)
+{
+	struct vfsblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	vfsblk_end(rq, cmd->ret);
 }
 
 static void vfsblk_cmd_workfn(struct work_struct *work)
@@ -245,9 +451,7 @@ static void vfsblk_cmd_workfn(struct work_struct *work)
 	ret = vfsblk_do_cmd(dev, rq, cmd);
 	memalloc_noio_restore(noio);
 
-	if (ret)
-		atomic64_inc(&dev->stats.errors);
-	blk_mq_end_request(rq, errno_to_blk_status(ret));
+	vfsblk_end(rq, ret);
 }
 
 static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -268,7 +472,8 @@ static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;
 	}
 
-	queue_work(vfsblk_io_wq, &cmd->work);
+	if (!vfsblk_submit_inline(dev, rq, cmd))
+		queue_work(vfsblk_io_wq, &cmd->work);
 	return BLK_STS_OK;
 }
 
@@ -279,11 +484,13 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 
 	INIT_WORK(&cmd->work, vfsblk_cmd_workfn);
 	cmd->bvec = NULL;
+	cmd->sb_writers = false;
 	return 0;
 }
 
 const struct blk_mq_ops vfsblk_mq_ops = {
 	.queue_rq	= vfsblk_queue_rq,
+	.complete	= vfsblk_complete_rq,
 	.init_request	= vfsblk_init_request,
 };
 

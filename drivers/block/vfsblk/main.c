@@ -341,7 +341,8 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 	dev->tag_set.queue_depth = cfg->queue_depth;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct vfsblk_cmd);
-	dev->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
+	/* queue_rq() may call into the backing filesystem: it may sleep. */
+	dev->tag_set.flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
 	dev->tag_set.driver_data = dev;
 	ret = blk_mq_alloc_tag_set(&dev->tag_set);
 	if (ret)

@@ -49,6 +49,8 @@ enum vfsblk_state {
  * @errors: requests completed with an error.
  * @buffered_fallbacks: READ and WRITE requests served buffered while
  *	direct I/O was asked for.
+ * @inline_submits: READ and WRITE requests served from the submitting
+ *	task, without a worker.
  */
 struct vfsblk_stats {
 	atomic64_t reads;
@@ -57,6 +59,7 @@ struct vfsblk_stats {
 	atomic64_t discards;
 	atomic64_t errors;
 	atomic64_t buffered_fallbacks;
+	atomic64_t inline_submits;
 };
 
 /**
@@ -161,12 +164,21 @@ struct vfsblk_device {
  * @iocb: kiocb of the one VFS call that serves a read or write.
  * @bvec: bio_vecs of a request made of several bios: @inline_bvec when
  *	they fit, else an allocation freed at completion.
+ * @ref: an inline submission's references: the submitter's and the
+ *	completion's.
+ * @ret: result of an inline submission: bytes or a negative errno, then
+ *	the request's errno.
+ * @sb_writers: the inline write holds the backing filesystem's freeze
+ *	protection, handed over from the submitter to the completion.
  * @inline_bvec: room for small multi-bio requests, no allocation needed.
  */
 struct vfsblk_cmd {
 	struct work_struct work;
 	struct kiocb iocb;
 	struct bio_vec *bvec;
+	atomic_t ref;
+	long ret;
+	bool sb_writers;
 	struct bio_vec inline_bvec[VFSBLK_INLINE_BVECS];
 };
 
