@@ -22,7 +22,7 @@ PREFIX ?= /usr/local
 MODSRC := Kbuild $(wildcard drivers/block/vfsblk/*.[ch]) \
 	  include/uapi/linux/vfsblk.h
 
-.PHONY: all module tools kmod check demo lint install clean help
+.PHONY: all module tools kmod check demo lint install clean help bench
 
 all: module tools
 
@@ -58,6 +58,14 @@ demo:
 
 lint:
 	tests/lint.sh
+
+#   make bench           fio: vfsblk against loop and the file, in a VM
+#                        (KVER=6.1|6.12, default 6.1; QUICK=1: a short run)
+# Results in build/bench/; see Documentation/performance.rst. KVER here is
+# the guest series, whatever the variable means to the targets above.
+bench:
+	tests/bench/run --kernel $(if $(filter command line environment,$(origin KVER)),$(KVER),6.1) \
+		$(if $(filter 1,$(QUICK)),--quick)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
