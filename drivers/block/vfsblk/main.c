@@ -375,6 +375,7 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 					    NULL, O_RDWR);
 		if (IS_ERR(*owner)) {
 			ret = PTR_ERR(*owner);
+			*owner = NULL;
 			goto out_put_fd;
 		}
 	}
