@@ -8,7 +8,8 @@
 #   make demo            the walk-through, narrated, in a VM
 #   make lint            W=1, sparse and checkpatch on both guest kernels
 #   make kmod KREL=R     module for a cached guest kernel, in build/R/
-#   make install         module (for KDIR) and tool, then depmod
+#   make install         module for KDIR (kbuild runs depmod), tool, man
+#                        page, bash completion, udev rule
 
 SHELL := /bin/bash
 KVER ?= $(shell uname -r)
@@ -50,7 +51,7 @@ check:
 	tests/lib/deps.sh
 	$(if $(CASE),,tests/lint.sh)
 	$(MAKE) -C tools check
-	tests/run $(if $(KERNEL),--kernel $(KERNEL)) $(if $(CASE),--case $(CASE))
+	$(if $(KERNEL),tests/run --kernel $(KERNEL),tests/run-kernels) $(if $(CASE),--case $(CASE))
 
 demo:
 	tests/lib/deps.sh
