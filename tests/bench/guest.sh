@@ -35,7 +35,7 @@ SCRATCH=${SCRATCH:-/mnt/scratch}
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
 FS_JOB=ext4-randwrite-4k-qd32
 
-# Full mode: about 40 minutes under software emulation.
+# Full mode: about 45 minutes under software emulation.
 quick=0
 ROUNDS=2
 RUNTIME=3
