@@ -108,6 +108,19 @@ static ssize_t vfsblk_rw_call(struct file *file, struct kiocb *iocb,
 	return file->f_op->read_iter(iocb, iter);
 }
 
+/*
+ * Does @rq end past the end of the backing file? Only a file truncated
+ * under the device can make it so; such a write is an error rather than
+ * a write that extends the file (whatever truncates it concurrently).
+ */
+static bool vfsblk_past_eof(struct vfsblk_device *dev, struct request *rq)
+{
+	loff_t end = dev->offset + ((loff_t)blk_rq_pos(rq) << SECTOR_SHIFT) +
+		blk_rq_bytes(rq);
+
+	return end > vfsblk_file_size(dev->backing);
+}
+
 /* Serve a READ or WRITE synchronously, from a worker. */
 static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 		     struct vfsblk_cmd *cmd, unsigned int dir)
@@ -116,6 +129,9 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 	struct iov_iter iter;
 	ssize_t ret;
 
+	/* A write past the end of a file truncated under us must not grow it. */
+	if (dir == ITER_SOURCE && vfsblk_past_eof(dev, rq))
+		return -EIO;
 	ret = vfsblk_rw_prep(dev, rq, cmd, dir, &iter);
 	if (ret)
 		return ret;
@@ -237,7 +253,7 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 		return false;
 	if (req_op(rq) == REQ_OP_READ)
 		dir = ITER_DEST;
-	else if (req_op(rq) == REQ_OP_WRITE)
+	else if (req_op(rq) == REQ_OP_WRITE && !vfsblk_past_eof(dev, rq))
 		dir = ITER_SOURCE;
 	else
 		return false;
@@ -286,6 +302,9 @@ static int vfsblk_write_zero_pages(struct vfsblk_device *dev,
 	unsigned int i;
 	ssize_t ret = 0;
 
+	/* As for writes: never grow a file truncated under the device. */
+	if (pos + len > vfsblk_file_size(file))
+		return -EIO;
 	for (i = 0; i < VFSBLK_INLINE_BVECS; i++)
 		cmd->inline_bvec[i] = (struct bio_vec) {
 			.bv_page = ZERO_PAGE(0),

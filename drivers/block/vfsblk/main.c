@@ -91,7 +91,12 @@ static int vfsblk_check_open(struct vfsblk_device *dev)
 {
 	lockdep_assert_held(&dev->disk->open_mutex);
 
-	return dev->state == VFSBLK_DELETING ? -ENXIO : 0;
+	if (dev->state == VFSBLK_DELETING)
+		return -ENXIO;
+	/* The partition scan of add_disk(); it may close after ADD ends. */
+	if (dev->state == VFSBLK_BUILDING)
+		dev->building_opens++;
+	return 0;
 }
 
 /*
@@ -102,6 +107,11 @@ static void vfsblk_check_release(struct vfsblk_device *dev)
 {
 	lockdep_assert_held(&dev->disk->open_mutex);
 
+	/* The close of an open made while building is not a user's close. */
+	if (dev->building_opens) {
+		dev->building_opens--;
+		return;
+	}
 	if (disk_openers(dev->disk) > 0 || dev->state == VFSBLK_DELETING ||
 	    dev->state == VFSBLK_BUILDING)
 		return;

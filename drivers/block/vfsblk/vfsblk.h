@@ -103,6 +103,9 @@ struct vfsblk_config {
  * @file_ro: the backing file cannot be written: READ_ONLY is forced.
  * @depth: stacking level: 1, or one more than the vfsblk device under the
  *	backing file. Fixed at ADD.
+ * @building_opens: opens made while the device was BUILDING (the
+ *	partition scan) not yet closed; their closes do not count as a last
+ *	close. Under open_mutex.
  * @capacity: device size in bytes.
  * @offset: byte offset of the device in the file.
  * @size_limit: size limit in bytes, 0 for none.
@@ -136,6 +139,7 @@ struct vfsblk_device {
 	struct file *backing;
 	bool file_ro;
 	unsigned int depth;
+	unsigned int building_opens;
 	loff_t capacity;
 	u64 offset;
 	u64 size_limit;
