@@ -170,10 +170,10 @@ struct vfsblk_features {
  * Errors: -EBADF @fd is not an open descriptor or is not open for reading;
  * -EISDIR @fd is a directory; -ESPIPE @fd is a pipe or a socket;
  * -EINVAL @fd is any other kind of file, a file whose filesystem cannot
- * read or write it, or the window is smaller than a block; a flag,
+ * read it, or the window is smaller than a block; a flag,
  * reserved field, @index, @block_size, @nr_queues, @queue_depth or @name
  * is out of range; @offset or @size_limit is not a multiple of 512 or
- * their sum overflows; %VFSBLK_FLAG_PARTSCAN with @minors of 1;
+ * their sum overflows; %VFSBLK_FLAG_PARTSCAN with ``minors`` of 1;
  * %VFSBLK_DIO_STRICT and @block_size or @offset do not fit the file's
  * direct I/O alignment;
  * -EOPNOTSUPP %VFSBLK_DIO_STRICT and the file has no direct I/O;
