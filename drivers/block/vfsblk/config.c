@@ -78,6 +78,18 @@ loff_t vfsblk_file_size(struct file *file)
 }
 
 /**
+ * vfsblk_can_punch() - can the backing file still punch holes?
+ * @dev: a device.
+ *
+ * Return: false when its filesystem has no fallocate, or refused to punch
+ * once; the device then does not advertise discard.
+ */
+bool vfsblk_can_punch(struct vfsblk_device *dev)
+{
+	return dev->backing->f_op->fallocate && !READ_ONCE(dev->no_punch);
+}
+
+/**
  * vfsblk_backing_devt() - the device that holds a device's data.
  * @dev: a bound device.
  *
@@ -257,7 +269,7 @@ static void vfsblk_geometry(struct vfsblk_device *dev,
 struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 {
 	bool rw = !(dev->flags & VFSBLK_FLAG_READ_ONLY);
-	bool discard = rw && dev->backing->f_op->fallocate;
+	bool discard = rw && vfsblk_can_punch(dev);
 	struct vfsblk_geometry geo;
 #ifdef VFSBLK_QUEUE_FEATURES
 	struct queue_limits lim = {

@@ -223,7 +223,7 @@ static long vfsblk_fill_info(struct vfsblk_info *arg, char *buf)
 	mutex_unlock(&dev->disk->open_mutex);
 	if (dev->file_ro)
 		arg->flags |= VFSBLK_FLAG_FILE_READ_ONLY;
-	if (READ_ONCE(dev->no_punch) || !dev->backing->f_op->fallocate)
+	if (!vfsblk_can_punch(dev))
 		arg->flags |= VFSBLK_FLAG_NO_DISCARD;
 	arg->capacity = dev->capacity;
 	arg->backing_size = vfsblk_file_size(dev->backing);

@@ -158,7 +158,7 @@ static ssize_t discard_show(struct device *d, struct device_attribute *attr,
 {
 	struct vfsblk_device *dev = vfsblk_from_dev(d);
 	bool on = !(READ_ONCE(dev->flags) & VFSBLK_FLAG_READ_ONLY) &&
-		  dev->backing->f_op->fallocate && !READ_ONCE(dev->no_punch);
+		  vfsblk_can_punch(dev);
 
 	return sysfs_emit(buf, "%d\n", on);
 }

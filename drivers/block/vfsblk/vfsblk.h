@@ -24,8 +24,10 @@
  *	succeed (the holder may reopen it) until that close.
  * @VFSBLK_DELETING: removal has started; opens fail, lookups skip it.
  *
- * Transitions happen under both vfsblk_ctl_mutex and the disk's open_mutex,
- * so either lock is enough to read the state:
+ * Transitions happen under the disk's open_mutex, and all but the last
+ * close's (RUNDOWN or AUTOCLEAR -> DELETING, in ->release) also under
+ * vfsblk_ctl_mutex: open_mutex is the lock to read the state under;
+ * vfsblk_ctl_mutex alone gives a snapshot:
  * BUILDING -> BOUND (ADD done),
  * BOUND -> RUNDOWN (REMOVE with deferral, or owner closed, while open),
  * BOUND|RUNDOWN -> DELETING (REMOVE or owner close while unused, or last
@@ -202,6 +204,7 @@ int vfsblk_check_config(const struct vfsblk_config *cfg);
 bool vfsblk_file_writable(struct file *file);
 loff_t vfsblk_file_size(struct file *file);
 dev_t vfsblk_backing_devt(struct vfsblk_device *dev);
+bool vfsblk_can_punch(struct vfsblk_device *dev);
 unsigned int vfsblk_file_dio_align(struct file *file);
 int vfsblk_window(loff_t file_size, u64 offset, u64 size_limit,
 		  unsigned int block_size, loff_t *capacity);
