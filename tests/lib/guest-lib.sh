@@ -7,6 +7,7 @@
 #
 #   VFSBLKCTL   the CLI (tools/vfsblkctl)
 #   CTLPROBE    raw ioctl prober (tests/helpers/ctlprobe.c)
+#   VFSBLK_BIN  directory of the built tests/helpers/*.c programs
 #   SCRATCH     ext4 directory for backing files
 #   VFSBLK_KO   the module built for the booted kernel
 #   KROOT       cached root of the booted kernel (modules)
