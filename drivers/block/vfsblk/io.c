@@ -37,6 +37,36 @@ MODULE_PARM_DESC(inline_submit,
 		 "Submit direct I/O to the backing file from the submitting task, without a worker hand-off (default on)");
 
 /*
+ * Test only: the power-cut tests (tests/powercut) set it to show that they
+ * notice lost writes. FLUSH then completes without syncing the backing
+ * file and FUA writes are not synchronous: a power loss may lose data the
+ * device said was stable.
+ */
+static bool vfsblk_skip_flush;
+
+static int vfsblk_skip_flush_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	bool was = vfsblk_skip_flush;
+	int ret;
+
+	ret = param_set_bool(val, kp);
+	if (!ret && vfsblk_skip_flush && !was)
+		pr_warn("vfsblk: unsafe_skip_flush set: flushes and FUA no longer reach stable storage (test only)\n");
+	return ret;
+}
+
+static const struct kernel_param_ops vfsblk_skip_flush_ops = {
+	.set	= vfsblk_skip_flush_set,
+	.get	= param_get_bool,
+};
+
+module_param_cb(unsafe_skip_flush, &vfsblk_skip_flush_ops,
+		&vfsblk_skip_flush, 0644);
+MODULE_PARM_DESC(unsafe_skip_flush,
+		 "Test only: complete FLUSH without syncing the backing file and FUA writes without their sync, losing data at a power cut (default off)");
+
+/*
  * Build the iov_iter and kiocb of a READ or WRITE: one bvec iterator over
  * every segment of the request, at the device's offset in the file. The
  * bio_vecs stay valid until vfsblk_rw_release(): they are the request's
@@ -87,7 +117,8 @@ static int vfsblk_rw_prep(struct vfsblk_device *dev, struct request *rq,
 	};
 	if (dev->dio)
 		cmd->iocb.ki_flags |= IOCB_DIRECT;
-	if (dir == ITER_SOURCE && (rq->cmd_flags & REQ_FUA))
+	if (dir == ITER_SOURCE && (rq->cmd_flags & REQ_FUA) &&
+	    !READ_ONCE(vfsblk_skip_flush))
 		cmd->iocb.ki_flags |= IOCB_DSYNC;
 	return 0;
 }
@@ -410,7 +441,8 @@ static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 		return vfsblk_rw(dev, rq, cmd, ITER_SOURCE);
 	case REQ_OP_FLUSH:
 		/* A read-only device has nothing of its own to sync. */
-		if (dev->flags & VFSBLK_FLAG_READ_ONLY)
+		if ((dev->flags & VFSBLK_FLAG_READ_ONLY) ||
+		    READ_ONCE(vfsblk_skip_flush))
 			return 0;
 		return vfs_fsync(dev->backing, 1);
 	case REQ_OP_DISCARD:
