@@ -23,7 +23,7 @@ PREFIX ?= /usr/local
 MODSRC := Kbuild $(wildcard drivers/block/vfsblk/*.[ch]) \
 	  include/uapi/linux/vfsblk.h
 
-.PHONY: all module tools kmod check demo lint install clean help bench
+.PHONY: all module tools kmod check demo lint install clean help bench powercut
 
 all: module tools
 
@@ -67,6 +67,14 @@ lint:
 bench:
 	tests/bench/run --kernel $(if $(filter command line environment,$(origin KVER)),$(KVER),6.1) \
 		$(if $(filter 1,$(QUICK)),--quick)
+
+#   make powercut        power-cut tests in VMs: N=20 whole-machine cycles
+#                        (QEMU killed), a negative control and the
+#                        dm-log-writes replay (KVER=6.1|6.12, default 6.1)
+powercut:
+	tests/lib/deps.sh
+	tests/powercut/run --kernel $(if $(filter command line environment,$(origin KVER)),$(KVER),6.1) \
+		--cycles $(or $(N),20)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
