@@ -209,6 +209,25 @@ static const struct file_operations vfsblk_owner_fops = {
 };
 
 /*
+ * Does @file hold stored data? Files of pseudo filesystems (proc, sysfs,
+ * debugfs, configfs, ...) are regular files whose size and contents are
+ * made up at each read. Those without a page cache have empty_aops; the
+ * memory-only kernfs and configfs share ram_aops with ramfs, but only
+ * ramfs reads its files through the page cache.
+ */
+static bool vfsblk_file_has_data(struct file *file)
+{
+	const struct address_space_operations *aops = file->f_mapping->a_ops;
+
+	if (aops == &empty_aops)
+		return false;
+	if (aops == &ram_aops &&
+	    file->f_op->read_iter != generic_file_read_iter)
+		return false;
+	return true;
+}
+
+/*
  * Refuse what cannot back a device; see struct vfsblk_add for errnos. A
  * file that cannot be written is accepted: the device is read-only.
  */
@@ -224,7 +243,7 @@ static int vfsblk_check_file(struct file *file)
 		return -EINVAL;
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
-	if (!file->f_op->read_iter)
+	if (!file->f_op->read_iter || !vfsblk_file_has_data(file))
 		return -EINVAL;
 	return 0;
 }
