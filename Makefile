@@ -8,6 +8,8 @@
 #   make demo            the walk-through, narrated, in a VM
 #   make lint            W=1, sparse and checkpatch on both guest kernels
 #   make kmod KREL=R     module for a cached guest kernel, in build/R/
+#                        (KROOT=DIR: that kernel's root, e.g. the debug one)
+#   make check-debug     the VM suite on a KASAN/lockdep/kmemleak kernel
 #   make install         module for KDIR (kbuild runs depmod), tool, man
 #                        page, bash completion, udev rule
 
@@ -39,7 +41,7 @@ tools:
 # its own directory so several kernels can be built side by side.
 kmod:
 	@test -n "$(KREL)" || { echo "make kmod: set KREL=<release>" >&2; exit 2; }
-	@set -e; root=$$(tests/lib/kernels.sh fetch "$(KREL)"); \
+	@set -e; root=$(or $(KROOT),$$(tests/lib/kernels.sh fetch "$(KREL)")); \
 	out=$(CURDIR)/build/$(KREL); \
 	mkdir -p $$out; \
 	cp --parents -u $(MODSRC) $$out/; \
@@ -52,6 +54,19 @@ check:
 	$(if $(CASE),,tests/lint.sh)
 	$(MAKE) -C tools check
 	$(if $(KERNEL),tests/run --kernel $(KERNEL),tests/run-kernels) $(if $(CASE),--case $(CASE))
+
+# The whole suite on the debug kernel (tests/lib/debug-kernel.sh, built on
+# first use: about 20 minutes), with long stress and fuzz runs and a
+# kmemleak scan at the end. CASE=NAME runs one case; STRESS_SECONDS and
+# FUZZ_CALLS change the sizes. Not part of `make check`: see tests/README.md.
+.PHONY: check-debug
+check-debug:
+	tests/lib/deps.sh
+	VFSBLK_STRESS_SECONDS=$(or $(STRESS_SECONDS),300) \
+	VFSBLK_FUZZ_CALLS=$(or $(FUZZ_CALLS),1000000) \
+	VFSBLK_VM_TIMEOUT=$${VFSBLK_VM_TIMEOUT:-14400} \
+	VFSBLK_CASE_TIMEOUT=$${VFSBLK_CASE_TIMEOUT:-3600} \
+	tests/run --kernel debug $(if $(CASE),--case $(CASE))
 
 demo:
 	tests/lib/deps.sh
