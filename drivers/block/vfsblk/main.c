@@ -411,6 +411,13 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 
 	/* Partitions, if scanned, are scanned here. */
 	ret = device_add_disk(NULL, disk, vfsblk_disk_groups);
+	/*
+	 * Every argument has been checked: the -EINVAL left is device_add()
+	 * finding the disk without a name, because dev_set_name() could not
+	 * allocate it. Tell the caller the truth.
+	 */
+	if (ret == -EINVAL)
+		ret = -ENOMEM;
 	if (ret)
 		goto out_put_owner;
 
