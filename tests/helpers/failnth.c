@@ -12,7 +12,18 @@
  * Prints one line per N that failed oddly, and a summary:
  * "points=P enomem=F absorbed=S". Exit status: 0 every N behaved,
  * 1 one did not, 2 usage or setup error.
+ *
+ *   failnth --io DEV COUNT
+ *
+ * COUNT direct 512 KiB writes to DEV with /proc/self/make-it-fail set, so
+ * that failslab (task-filter) fails this process's allocations. The
+ * process is locked in memory first and makes no other system call while
+ * failing: an exec, or a page fault on the 9p root of the test guest,
+ * with failing allocations would break the guest rather than test the
+ * device. A write must succeed or fail with ENOMEM, EIO or ENOSPC. Prints
+ * "ok=N failed=M"; exit status 1 on any other errno.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vfsblk.h>
 
@@ -67,6 +79,53 @@ static int remove_dev(int ctl, unsigned int index)
 	return ioctl(ctl, VFSBLK_CTL_REMOVE, &rm);
 }
 
+static int io_mode(const char *path, unsigned long count)
+{
+	enum { CHUNK = 512 << 10, SPAN = 32 };
+	unsigned long i, ok = 0, failed = 0;
+	int fd, mif, errs[64], nerr = 0;
+	void *buf;
+	ssize_t r;
+
+	fd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+	mif = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || mif < 0 || posix_memalign(&buf, 4096, CHUNK)) {
+		perror("failnth --io: open");
+		return 2;
+	}
+	memset(buf, 0x5a, CHUNK);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		perror("failnth --io: mlockall");
+		return 2;
+	}
+	if (pwrite(mif, "1", 1, 0) != 1) {
+		perror("failnth --io: make-it-fail");
+		return 2;
+	}
+	for (i = 0; i < count; i++) {
+		r = pwrite(fd, buf, CHUNK, (off_t)(i % SPAN) * CHUNK);
+		if (r == CHUNK) {
+			ok++;
+		} else {
+			failed++;
+			if (nerr < 64)
+				errs[nerr++] = r < 0 ? errno : 0;
+		}
+	}
+	while (pwrite(mif, "0", 1, 0) != 1)
+		;
+	munlockall();
+	for (i = 0; i < (unsigned long)nerr; i++) {
+		if (errs[i] == ENOMEM || errs[i] == EIO || errs[i] == ENOSPC)
+			continue;
+		printf("a write failed with %s\n",
+		       errs[i] ? strerror(errs[i]) : "a short count");
+		return 1;
+	}
+	printf("ok=%lu failed=%lu\n", ok, failed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long max = 20000, nth, enomem = 0, absorbed = 0;
@@ -75,8 +134,10 @@ int main(int argc, char **argv)
 	long rest;
 	int ret, err;
 
+	if (argc == 4 && !strcmp(argv[1], "--io"))
+		return io_mode(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: failnth FILE [MAX]\n");
+		fprintf(stderr, "usage: failnth FILE [MAX] | --io DEV COUNT\n");
 		return 2;
 	}
 	if (argc == 3)
