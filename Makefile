@@ -66,7 +66,7 @@ check-debug:
 	VFSBLK_FUZZ_CALLS=$(or $(FUZZ_CALLS),1000000) \
 	VFSBLK_VM_TIMEOUT=$${VFSBLK_VM_TIMEOUT:-14400} \
 	VFSBLK_CASE_TIMEOUT=$${VFSBLK_CASE_TIMEOUT:-3600} \
-	tests/run --kernel debug $(if $(CASE),--case $(CASE))
+	tests/run-kernels --debug $(if $(CASE),--case $(CASE))
 
 demo:
 	tests/lib/deps.sh
