@@ -2,19 +2,19 @@
 /*
  * vfsblk: the I/O path.
  *
- * With direct I/O in effect, queue_rq() first tries to submit a READ or
- * WRITE itself, as an asynchronous kiocb with IOCB_NOWAIT completed through
- * ki_complete and blk_mq_complete_request() (the tag set is
- * BLK_MQ_F_BLOCKING). Everything else, and whatever the backing file would
- * not serve without blocking, goes to an unbound workqueue (its work item
- * lives in the request's pdu, so nothing is allocated). Both serve a
+ * queue_rq() first tries to serve a READ, and with direct I/O in effect a
+ * WRITE, itself: a kiocb with IOCB_NOWAIT, asynchronous when direct and
+ * completed through ki_complete and blk_mq_complete_request() (the tag set
+ * is BLK_MQ_F_BLOCKING); a buffered read is served this way when the page
+ * cache holds its range. Everything else, and whatever the backing file
+ * would not serve without blocking, goes to an unbound workqueue (its work
+ * item lives in the request's pdu, so nothing is allocated). Both serve a
  * request with one VFS call on the backing file: one kiocb and one bvec
  * iov_iter over every segment of the request, direct or buffered as the
- * device's mode says, at the device's offset in the file. FLUSH is a datasync of the
- * file, FUA a
- * synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES a
- * hole punch, a ZERO_RANGE or, when the backing filesystem has neither, a
- * write of zeroes.
+ * device's mode says, at the device's offset in the file. FLUSH is a
+ * datasync of the file, FUA a synchronous write of its range, DISCARD a
+ * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
+ * backing filesystem has neither, a write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -34,7 +34,7 @@ static struct workqueue_struct *vfsblk_io_wq;
 static bool vfsblk_inline = true;
 module_param_named(inline_submit, vfsblk_inline, bool, 0644);
 MODULE_PARM_DESC(inline_submit,
-		 "Submit direct I/O to the backing file from the submitting task, without a worker hand-off (default on)");
+		 "Serve direct I/O and cached buffered reads from the submitting task, without a worker hand-off (default on)");
 
 /*
  * Test only: the power-cut tests (tests/powercut) set it to show that they
@@ -191,8 +191,13 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 
 /*
  * End of an inline submission, in any context (ki_complete may run in
- * interrupt context). A request the filesystem would not serve without
- * blocking (-EAGAIN), or served only in part, is done again by a worker.
+ * interrupt context). A request that failed or was served only in part is
+ * done again by a worker, whose answer is final: the filesystem would not
+ * serve it without blocking (-EAGAIN), the submitter has a fatal signal
+ * pending (-EINTR from a buffered read, which must not fail a request that
+ * may serve other tasks), or the file really failed (the worker finds the
+ * same error). Doing a READ or WRITE again is harmless: same data, same
+ * place.
  */
 static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
 {
@@ -210,12 +215,14 @@ static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
 	}
 	vfsblk_rw_release(cmd);
 
-	if (ret == -EAGAIN || (ret >= 0 && ret != blk_rq_bytes(rq))) {
+	if (ret != blk_rq_bytes(rq)) {
 		queue_work(vfsblk_io_wq, &cmd->work);
 		return;
 	}
 	atomic64_inc(&dev->stats.inline_submits);
-	cmd->ret = ret < 0 ? ret : 0;
+	if (!dev->dio && dev->dio_request != VFSBLK_DIO_OFF)
+		atomic64_inc(&dev->stats.buffered_fallbacks);
+	cmd->ret = 0;
 	blk_mq_complete_request(rq);
 }
 
@@ -253,8 +260,12 @@ static void vfsblk_plug_forget_time(struct blk_plug *plug)
 }
 
 /*
- * Try to serve a direct READ or WRITE from the submitting task: an
- * asynchronous kiocb with IOCB_NOWAIT, completed by vfsblk_aio_complete().
+ * Try to serve a READ or a direct WRITE from the submitting task: a kiocb
+ * with IOCB_NOWAIT, completed by vfsblk_aio_complete() (from ki_complete
+ * for direct I/O queued by the filesystem, else here). A buffered read
+ * fails with -EAGAIN unless the page cache holds its whole range uptodate
+ * (it may start readahead first), and a write is never buffered here: the
+ * buffered write path may block on its own, whatever the flag says.
  * Returns false when the request must go to a worker instead:
  * - the file cannot promise not to block (no FMODE_NOWAIT), or the device
  *   is stacked on another vfsblk device (no recursion here);
@@ -279,12 +290,13 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 	unsigned int dir;
 	ssize_t ret;
 
-	if (!READ_ONCE(vfsblk_inline) || !dev->dio || dev->depth > 1 ||
+	if (!READ_ONCE(vfsblk_inline) || dev->depth > 1 ||
 	    !(file->f_mode & FMODE_NOWAIT) || current->journal_info)
 		return false;
 	if (req_op(rq) == REQ_OP_READ)
 		dir = ITER_DEST;
-	else if (req_op(rq) == REQ_OP_WRITE && !vfsblk_past_eof(dev, rq))
+	else if (req_op(rq) == REQ_OP_WRITE && dev->dio &&
+		 !vfsblk_past_eof(dev, rq))
 		dir = ITER_SOURCE;
 	else
 		return false;
