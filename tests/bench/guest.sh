@@ -52,8 +52,8 @@ SCALE=256
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick)
-		quick=1 ROUNDS=2 RUNTIME=1 RAMP=0.5 SIZE=256 FS_SIZE=64
-		MEDIA=ram SCALE=32
+		quick=1 ROUNDS=1 RUNTIME=1 RAMP=0.5 SIZE=64 FS_SIZE=32
+		MEDIA=ram SCALE=8
 		JOBS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32 seqread-128k-qd8"
 		shift ;;
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -444,6 +444,7 @@ settle() {
 # sparse file; memory per idle device, time per add and per remove.
 scale() {
 	local kind=$1 n=$2 dir=$3 i a0 s0 a1 s1 t0 t_add t_rm bound failed=0 d base
+	local starts
 	for ((i = 0; i < n; i++)); do
 		truncate -s 16M "$dir/s$i"
 	done
@@ -476,9 +477,11 @@ scale() {
 		done
 	fi
 	t_rm=$(elapsed "$t0")
-	# Starting the tool alone, for reference.
+	# Starting the tool alone, for reference: as many times as the
+	# devices, at most 32.
+	starts=$((n < 32 ? n : 32))
 	t0=$(now)
-	for ((i = 0; i < 32; i++)); do
+	for ((i = 0; i < starts; i++)); do
 		if [ "$kind" = vfsblk ]; then
 			"$VFSBLKCTL" --help >/dev/null 2>&1 || true
 		else
@@ -490,11 +493,11 @@ scale() {
 	emit "$(jq -cn --arg k "$kind" --argjson n "$n" --argjson b "$bound" \
 		--argjson f "$failed" --argjson ta "$t_add" --argjson tr "$t_rm" \
 		--argjson a0 "$a0" --argjson a1 "$a1" --argjson s0 "$s0" \
-		--argjson s1 "$s1" --argjson base "$base" \
+		--argjson s1 "$s1" --argjson base "$base" --argjson st "$starts" \
 		'{kind: "scale", driver: $k, devices: $n, bound: $b, failed: $f,
 		  add_seconds: $ta, remove_seconds: $tr,
 		  memavailable_kb: [$a0, $a1], slab_kb: [$s0, $s1],
-		  tool_start_seconds_32: $base}')"
+		  tool_starts: $st, tool_start_seconds: $base}')"
 	note "scale $kind: $bound of $n bound, add ${t_add}s, remove ${t_rm}s"
 }
 
@@ -513,8 +516,9 @@ mkdir truncate losetup mount umount mountpoint mkfs.ext4 modprobe rmmod nproc
 getconf uname tail readlink"
 BOUND=()
 tools_to_memory() {
-	local dir=$WORK/tools t p ld sh kind
+	local dir=$WORK/tools t p ld sh kind start
 	local -a bins=() libs=()
+	start=$(now)
 	mkdir -p "$dir/bin" "$dir/lib"
 	if [ -r "$TOOLS_LIST" ]; then
 		while read -r kind p; do
@@ -543,7 +547,7 @@ tools_to_memory() {
 	export PATH=$dir/bin:$PATH LD_LIBRARY_PATH=$dir/lib
 	VFSBLKCTL=$dir/bin/${VFSBLKCTL##*/}
 	hash -r
-	note "${#bins[@]} programs run from tmpfs"
+	note "${#bins[@]} programs run from tmpfs (copied in $(elapsed "$start")s)"
 }
 
 # shellcheck disable=SC2317 # run by the EXIT trap
@@ -590,7 +594,7 @@ emit "$(jq -cn --argjson q "$quick" --argjson r "$ROUNDS" --arg rt "$RUNTIME" \
 	  media: ($media | split(" ")), jobs: ($jobs | split(" ")),
 	  targets: ($targets | split(" ")), kernel: $k, fio: $fio, cpus: $cpus,
 	  mem_kb: $mem, user_hz: $hz}')"
-note "bench: kernel $(uname -r), files ${SIZE} MiB, ${ROUNDS} rounds of ${RUNTIME}s (+${RAMP}s ramp)"
+note "bench: kernel $(uname -r), files ${SIZE} MiB, ${ROUNDS} round(s) of ${RUNTIME}s (+${RAMP}s ramp)"
 
 for m in $MEDIA; do
 	bench_medium "$m"
