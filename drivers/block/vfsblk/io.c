@@ -6,15 +6,16 @@
  * WRITE, itself: a kiocb with IOCB_NOWAIT, asynchronous when direct and
  * completed through ki_complete and blk_mq_complete_request() (the tag set
  * is BLK_MQ_F_BLOCKING); a buffered read is served this way when the page
- * cache holds its range. Everything else, and whatever the backing file
- * would not serve without blocking, goes to an unbound workqueue (its work
- * item lives in the request's pdu, so nothing is allocated). Both serve a
- * request with one VFS call on the backing file: one kiocb and one bvec
- * iov_iter over every segment of the request, direct or buffered as the
- * device's mode says, at the device's offset in the file. FLUSH is a
- * datasync of the file, FUA a synchronous write of its range, DISCARD a
- * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
- * backing filesystem has neither, a write of zeroes.
+ * cache holds its range (IOCB_NOIO: no readahead from here). Everything
+ * else, and whatever the backing file would not serve without blocking,
+ * goes to an unbound workqueue (its work item lives in the request's pdu,
+ * so nothing is allocated). Both serve a request with one VFS call on the
+ * backing file: one kiocb and one bvec iov_iter over every segment of the
+ * request, direct or buffered as the device's mode says, at the device's
+ * offset in the file. FLUSH is a datasync of the file, FUA a synchronous
+ * write of its range, DISCARD a hole punch and WRITE_ZEROES a hole punch,
+ * a ZERO_RANGE or, when the backing filesystem has neither, a write of
+ * zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -263,9 +264,13 @@ static void vfsblk_plug_forget_time(struct blk_plug *plug)
  * Try to serve a READ or a direct WRITE from the submitting task: a kiocb
  * with IOCB_NOWAIT, completed by vfsblk_aio_complete() (from ki_complete
  * for direct I/O queued by the filesystem, else here). A buffered read
- * fails with -EAGAIN unless the page cache holds its whole range uptodate
- * (it may start readahead first), and a write is never buffered here: the
- * buffered write path may block on its own, whatever the flag says.
+ * also has IOCB_NOIO: it fails or comes back short unless the page cache
+ * holds its whole range uptodate and no readahead is due. Readahead would
+ * take the backing file's invalidate_lock, which may block, and which the
+ * submitter may hold already for a file of a filesystem on this device
+ * (the same lock class: lockdep sees recursion); the worker reads ahead
+ * instead. A write is never buffered here: the buffered write path may
+ * block on its own, whatever the flag says.
  * Returns false when the request must go to a worker instead:
  * - the file cannot promise not to block (no FMODE_NOWAIT), or the device
  *   is stacked on another vfsblk device (no recursion here);
@@ -313,6 +318,8 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 		cmd->sb_writers = true;
 	}
 	cmd->iocb.ki_flags |= IOCB_NOWAIT;
+	if (!dev->dio)
+		cmd->iocb.ki_flags |= IOCB_NOIO;
 	cmd->iocb.ki_complete = vfsblk_aio_complete;
 	atomic_set(&cmd->ref, 2);
 
