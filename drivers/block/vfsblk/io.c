@@ -131,6 +131,13 @@ static void vfsblk_rw_release(struct vfsblk_cmd *cmd)
 	cmd->bvec = NULL;
 }
 
+/* A READ or WRITE served buffered although direct I/O was asked for. */
+static void vfsblk_count_buffered(struct vfsblk_device *dev)
+{
+	if (!dev->dio && dev->dio_request != VFSBLK_DIO_OFF)
+		atomic64_inc(&dev->stats.buffered_fallbacks);
+}
+
 /* Call the backing file's read_iter or write_iter. */
 static ssize_t vfsblk_rw_call(struct file *file, struct kiocb *iocb,
 			      struct iov_iter *iter, unsigned int dir)
@@ -167,8 +174,7 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 	ret = vfsblk_rw_prep(dev, rq, cmd, dir, &iter);
 	if (ret)
 		return ret;
-	if (!dev->dio && dev->dio_request != VFSBLK_DIO_OFF)
-		atomic64_inc(&dev->stats.buffered_fallbacks);
+	vfsblk_count_buffered(dev);
 
 	if (dir == ITER_SOURCE) {
 		file_start_write(file);
@@ -221,8 +227,7 @@ static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
 		return;
 	}
 	atomic64_inc(&dev->stats.inline_submits);
-	if (!dev->dio && dev->dio_request != VFSBLK_DIO_OFF)
-		atomic64_inc(&dev->stats.buffered_fallbacks);
+	vfsblk_count_buffered(dev);
 	cmd->ret = 0;
 	blk_mq_complete_request(rq);
 }
