@@ -168,7 +168,6 @@ def main():
             return s["tool_start_seconds_32"] * 1000 / 32
         return s["tool_start_seconds"] * 1000 / max(s["tool_starts"], 1)
 
-
     scale_out = []
     for s in scale:
         n = max(s.get("bound") or 0, 1)
@@ -247,14 +246,12 @@ def main():
     L.append("")
     L.append(f"`{args.command}` at {args.commit}, {meta['date']}"
              + (f", {args.seconds} s wall clock" if args.seconds else "") + ". "
-             + (f"{rounds} rounds of {env.get('runtime_s')} s (+{env.get('ramp_s')} s ramp) "
-                f"per job and target, targets interleaved A..E, E..A; "
-                f"{env.get('file_mib')} MiB backing files. Medians, range in brackets."
-                if rounds != 1 else
-                f"One round of {env.get('runtime_s')} s (+{env.get('ramp_s')} s ramp) "
-                f"per job and target, targets A..E in turn; "
-                f"{env.get('file_mib')} MiB backing files. Single figures: "
-                f"no median, no range."))
+             + ("One round" if rounds == 1 else f"{rounds} rounds")
+             + f" of {env.get('runtime_s')} s (+{env.get('ramp_s')} s ramp) per job and target, "
+             + ("targets A..E in turn" if rounds == 1 else "targets interleaved A..E, E..A")
+             + f"; {env.get('file_mib')} MiB backing files. "
+             + ("Single figures: no median, no range." if rounds == 1
+                else "Medians, range in brackets."))
     L.append("")
     for m in media:
         if m not in summary:
