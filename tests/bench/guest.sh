@@ -240,11 +240,23 @@ FIO_FIGURES='{
 	fio_usr_cpu: .usr_cpu, fio_sys_cpu: .sys_cpu, fio_ctx: .ctx,
 	fio_error: .error }'
 
+# counters DEV: the vfsblk device's "reads writes inline_submits" (sysfs),
+# or nothing for another kind of target.
+counters() {
+	local d=/sys/block/${1##*/}/vfsblk r w i
+	if [ -r "$d/inline_submits" ] && read -r r <"$d/reads" &&
+		read -r w <"$d/writes" && read -r i <"$d/inline_submits"; then
+		echo "$r $w $i"
+	fi
+}
+
 # run_job MEDIUM DIR JOB: every target, every round, in one fio process.
 run_job() {
 	local medium=$1 dir=$2 job=$3 round t order k=0 jf=$WORK/job.fio
 	local -a runs=()
 	local start rc=0 err="" path stat figs name i first=""
+	local r0 w0 i0 r1 w1 i1
+	local -A before=()
 
 	if [ "$job" = "$FS_JOB" ]; then
 		prepare_fs "$dir" || true
@@ -293,6 +305,9 @@ run_job() {
 	# writes back and drops the page cache for the next one.
 	rm -f "$WORK"/mark.* "$WORK"/stat.* "$WORK"/out.json
 	sh "$WORK/drop"
+	for t in $TARGETS; do
+		[ -z "${DEV_OF[$t]:-}" ] || before[$t]=$(counters "${DEV_OF[$t]}")
+	done
 	sampler "$k" &
 	local spid=$!
 	start=$(now)
@@ -319,6 +334,18 @@ run_job() {
 			  seq: $s, fio: $f, stat: $st}
 			 + (if $f == null then {error: (if $e == "" then "no figures" else $e end)}
 			    else {} end)')"
+	done
+	# How many of the job's requests each vfsblk target served from the
+	# submitting task (all its runs together).
+	for t in "${!before[@]}"; do
+		[ -n "${before[$t]}" ] || continue
+		read -r r0 w0 i0 <<<"${before[$t]}"
+		read -r r1 w1 i1 <<<"$(counters "${DEV_OF[$t]}")" || continue
+		emit "$(jq -cn --arg m "$medium" --arg j "$job" --arg t "$t" \
+			--argjson r $((r1 - r0)) --argjson w $((w1 - w0)) \
+			--argjson i $((i1 - i0)) \
+			'{kind: "counters", medium: $m, job: $j, target: $t,
+			  reads: $r, writes: $w, inline_submits: $i}')"
 	done
 	note "$medium $job: $k runs in $(elapsed "$start")s${err:+; $err}"
 	if [ "$job" = "$FS_JOB" ]; then

@@ -83,6 +83,9 @@ def main():
     args = ap.parse_args()
 
     env, runs, scale, media_missing, targets = {}, [], [], {}, {}
+    # (medium, job, target) -> the vfsblk device's request counters over
+    # all the job's runs on it.
+    counters = {}
     with open(args.raw, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
@@ -105,6 +108,8 @@ def main():
                 scale.append(rec)
             elif kind == "medium":
                 media_missing[rec["medium"]] = rec.get("missing")
+            elif kind == "counters":
+                counters[(rec["medium"], rec["job"], rec["target"])] = rec
     hz = env.get("user_hz", 100)
     # The sampler's window is the run's measured time less 0.5 s.
     min_window = 0.5 * max(env.get("runtime_s", 1) - 0.5, 0.2)
@@ -214,7 +219,15 @@ def main():
         "wall_seconds": args.seconds,
         "host_cpus": os.cpu_count(),
     }
+    def inline_share(m, j, t):
+        c = counters.get((m, j, t))
+        if not c or not c["reads"] + c["writes"]:
+            return None
+        return c["inline_submits"] / (c["reads"] + c["writes"])
+
     results = {"meta": meta, "env": env, "summary": summary, "ratios": ratios,
+               "counters": [dict(c, inline_share=inline_share(*k))
+                            for k, c in sorted(counters.items())],
                "scale": scale_out, "goals": goals,
                "missing": [{"medium": m, "target": t, "why": w}
                            for (m, t), w in sorted(missing.items())],
@@ -311,6 +324,18 @@ def main():
             row += [fmt(r["cpu vfsblk-dio/loop-dio"], 2), fmt(r["cpu vfsblk/loop"], 2)]
             L.append("| " + " | ".join(row) + " |")
         L.append("")
+        # The share of requests served without a worker hand-off.
+        shares = []
+        for j in jobs:
+            cells = [f"{t} {100 * v:.0f}%" for t in ("vfsblk", "vfsblk-dio")
+                     if (v := inline_share(m, j, t)) is not None]
+            if cells:
+                shares.append(f"{j}: " + ", ".join(cells))
+        if shares:
+            L.append("Reads and writes vfsblk served from the submitting task "
+                     "(inline_submits in sysfs), all runs of a job: "
+                     + "; ".join(shares) + ".")
+            L.append("")
     notes = []
     for (m, t), w in sorted(missing.items()):
         notes.append(f"- {m}: target {t} missing: {w}")
