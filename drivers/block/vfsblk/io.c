@@ -8,14 +8,14 @@
  * is BLK_MQ_F_BLOCKING); a buffered read is served this way when the page
  * cache holds its range (IOCB_NOIO: no readahead from here). Everything
  * else, and whatever the backing file would not serve without blocking,
- * goes to an unbound workqueue (its work item lives in the request's pdu,
- * so nothing is allocated). Both serve a request with one VFS call on the
- * backing file: one kiocb and one bvec iov_iter over every segment of the
- * request, direct or buffered as the device's mode says, at the device's
- * offset in the file. FLUSH is a datasync of the file, FUA a synchronous
- * write of its range, DISCARD a hole punch and WRITE_ZEROES a hole punch,
- * a ZERO_RANGE or, when the backing filesystem has neither, a write of
- * zeroes.
+ * goes to the device's own unbound workqueue (its work item lives in the
+ * request's pdu, so nothing is allocated). Both serve a request with one
+ * VFS call on the backing file: one kiocb and one bvec iov_iter over every
+ * segment of the request, direct or buffered as the device's mode says, at
+ * the device's offset in the file. FLUSH is a datasync of the file, FUA a
+ * synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES a
+ * hole punch, a ZERO_RANGE or, when the backing filesystem has neither, a
+ * write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -28,9 +28,6 @@
 #include <linux/uio.h>
 
 #include "vfsblk.h"
-
-/* Runs requests; WQ_MEM_RECLAIM because writeback may depend on it. */
-static struct workqueue_struct *vfsblk_io_wq;
 
 static bool vfsblk_inline = true;
 module_param_named(inline_submit, vfsblk_inline, bool, 0644);
@@ -223,7 +220,7 @@ static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
 	vfsblk_rw_release(cmd);
 
 	if (ret != blk_rq_bytes(rq)) {
-		queue_work(vfsblk_io_wq, &cmd->work);
+		queue_work(dev->wq, &cmd->work);
 		return;
 	}
 	atomic64_inc(&dev->stats.inline_submits);
@@ -548,7 +545,7 @@ static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 
 	if (!vfsblk_submit_inline(dev, rq, cmd))
-		queue_work(vfsblk_io_wq, &cmd->work);
+		queue_work(dev->wq, &cmd->work);
 	return BLK_STS_OK;
 }
 
@@ -569,14 +566,3 @@ const struct blk_mq_ops vfsblk_mq_ops = {
 	.init_request	= vfsblk_init_request,
 };
 
-int vfsblk_io_init(void)
-{
-	vfsblk_io_wq = alloc_workqueue("vfsblk_io",
-				       WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	return vfsblk_io_wq ? 0 : -ENOMEM;
-}
-
-void vfsblk_io_exit(void)
-{
-	destroy_workqueue(vfsblk_io_wq);
-}

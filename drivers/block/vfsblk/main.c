@@ -67,6 +67,8 @@ static void vfsblk_teardown(struct vfsblk_device *dev)
 {
 	del_gendisk(dev->disk);
 	flush_work(&dev->discard_work);
+	/* No request is left; a worker may still be returning from one. */
+	destroy_workqueue(dev->wq);
 	blk_mq_free_tag_set(&dev->tag_set);
 
 	mutex_lock(&vfsblk_ctl_mutex);
@@ -365,6 +367,14 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 		goto out_free_dev;
 	dev->index = ret;
 
+	/* WQ_MEM_RECLAIM: writeback may wait for the device's requests. */
+	dev->wq = alloc_workqueue("vfsblk%d", WQ_UNBOUND | WQ_MEM_RECLAIM, 0,
+				  dev->index);
+	if (!dev->wq) {
+		ret = -ENOMEM;
+		goto out_free_index;
+	}
+
 	dev->tag_set.ops = &vfsblk_mq_ops;
 	dev->tag_set.nr_hw_queues = cfg->nr_queues;
 	dev->tag_set.queue_depth = cfg->queue_depth;
@@ -375,7 +385,7 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 	dev->tag_set.driver_data = dev;
 	ret = blk_mq_alloc_tag_set(&dev->tag_set);
 	if (ret)
-		goto out_free_index;
+		goto out_destroy_wq;
 
 	disk = vfsblk_alloc_disk(dev);
 	if (IS_ERR(disk)) {
@@ -451,6 +461,8 @@ out_put_disk:
 	put_disk(disk);
 out_free_tag_set:
 	blk_mq_free_tag_set(&dev->tag_set);
+out_destroy_wq:
+	destroy_workqueue(dev->wq);
 out_free_index:
 	mutex_lock(&vfsblk_ctl_mutex);
 	idr_remove(&vfsblk_index_idr, dev->index);
@@ -575,18 +587,13 @@ static int __init vfsblk_init(void)
 		ret = -ENOMEM;
 		goto out_unregister;
 	}
-	ret = vfsblk_io_init();
-	if (ret)
-		goto out_ctl_wq;
 	ret = vfsblk_ctl_init();
 	if (ret)
-		goto out_io;
+		goto out_ctl_wq;
 	pr_info("vfsblk: loaded, control node /dev/%s, ABI %d\n",
 		VFSBLK_CONTROL_NAME, VFSBLK_ABI_VERSION);
 	return 0;
 
-out_io:
-	vfsblk_io_exit();
 out_ctl_wq:
 	destroy_workqueue(vfsblk_ctl_wq);
 out_unregister:
@@ -603,7 +610,6 @@ static void __exit vfsblk_exit(void)
 	vfsblk_ctl_exit();
 	/* Waits for the tail of the last deferred removal. */
 	destroy_workqueue(vfsblk_ctl_wq);
-	vfsblk_io_exit();
 	if (!idr_is_empty(&vfsblk_index_idr))
 		pr_err("vfsblk: forced unload with devices bound; they are left unusable\n");
 	idr_destroy(&vfsblk_index_idr);

@@ -126,6 +126,11 @@ struct vfsblk_config {
  * @name: NUL-terminated name, empty for none. Fixed at ADD.
  * @disk: the gendisk; its ->free_disk frees this struct.
  * @tag_set: the blk-mq tag set, freed right after del_gendisk().
+ * @wq: runs the requests queue_rq() does not serve itself. One per device:
+ *	the work of a device stacked on another waits for the lower
+ *	device's work, and the rescuer of a WQ_MEM_RECLAIM workqueue runs
+ *	the items it takes one after another, so the two must never share
+ *	a workqueue. Destroyed after del_gendisk(), when no request is left.
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -156,6 +161,7 @@ struct vfsblk_device {
 	char name[VFSBLK_NAME_LEN];
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
+	struct workqueue_struct *wq;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
@@ -166,7 +172,7 @@ struct vfsblk_device {
 
 /**
  * struct vfsblk_cmd - per-request state, in the blk-mq pdu.
- * @work: the request's turn on the I/O workqueue.
+ * @work: the request's turn on the device's workqueue.
  * @iocb: kiocb of the one VFS call that serves a read or write.
  * @bvec: bio_vecs of a request made of several bios: @inline_bvec when
  *	they fit, else an allocation freed at completion.
@@ -218,8 +224,6 @@ void vfsblk_discard_workfn(struct work_struct *work);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;
-int vfsblk_io_init(void);
-void vfsblk_io_exit(void);
 
 /* ctl.c */
 int vfsblk_ctl_init(void);
