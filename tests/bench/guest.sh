@@ -262,12 +262,14 @@ run_job() {
 		prepare_fs "$dir" || true
 	fi
 	# The job file: jobs.fio's global and job options, then one section
-	# per run.
+	# per run, which names the run's file. No filename in [global]: with
+	# thread=1, fio then does part of each run's I/O (all of it with
+	# fdatasync=1) on the global file instead of the run's own.
 	{
 		echo "[global]"
 		section global
 		section "$job"
-	} >"$jf"
+	} | grep -v '^[[:space:]]*filename[[:space:]]*=' >"$jf"
 	for ((round = 1; round <= ROUNDS; round++)); do
 		order=$TARGETS
 		((round % 2)) || order=$(tr ' ' '\n' <<<"$TARGETS" | tac | tr '\n' ' ')

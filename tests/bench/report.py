@@ -351,6 +351,22 @@ def main():
     for (m, t), v in sorted(targets.items()):
         if v.get("note"):
             notes.append(f"- {m}: {t}: {v['note']}")
+    # The device must have served at least the I/Os fio counted on it
+    # (fio leaves out the ramp time, the device does not).
+    fio_ios = {}
+    for r in runs:
+        f = r.get("fio")
+        if f and (r["medium"], r["job"], r["target"]) in counters:
+            k = (r["medium"], r["job"], r["target"])
+            fio_ios[k] = fio_ios.get(k, 0) + (f.get("read_ios") or 0) \
+                + (f.get("write_ios") or 0)
+    for k, n in sorted(fio_ios.items()):
+        c = counters[k]
+        served = c["reads"] + c["writes"]
+        if n > served:
+            notes.append(f"- {k[0]}: {k[2]} {k[1]}: fio counted {n} I/Os, "
+                         f"the device served {served}: these figures do "
+                         f"not measure the device")
     if errors:
         notes.append(f"- {len(errors)} run(s) failed and are left out: "
                      + "; ".join(f"{e['medium']} {e['job']} {e['target']}: "
