@@ -254,7 +254,7 @@ counters() {
 run_job() {
 	local medium=$1 dir=$2 job=$3 round t order k=0 jf=$WORK/job.fio
 	local -a runs=()
-	local start rc=0 err="" path stat figs name i first=""
+	local start rc=0 err="" path stat figs name i
 	local r0 w0 i0 r1 w1 i1
 	local -A before=()
 
@@ -295,7 +295,6 @@ run_job() {
 			fi
 			k=$((k + 1))
 			runs+=("$t $round")
-			[ -n "$first" ] || first=$path
 			printf '[%s.%d]\nstonewall\nfilename=%s\nexec_prerun=touch %s\nexec_postrun=/bin/sh %s\n' \
 				"$t" "$round" "$path" "$WORK/mark.$k" "$WORK/drop" >>"$jf"
 		done
@@ -313,8 +312,8 @@ run_job() {
 	sampler "$k" &
 	local spid=$!
 	start=$(now)
-	(cd "$WORK" && BENCH_FILE=$first BENCH_FS_FILE=$first \
-		BENCH_FS_SIZE="${FS_SIZE}M" BENCH_RUNTIME=$RUNTIME_MS BENCH_RAMP=$RAMP_MS \
+	(cd "$WORK" && BENCH_FS_SIZE="${FS_SIZE}M" BENCH_RUNTIME=$RUNTIME_MS \
+		BENCH_RAMP=$RAMP_MS \
 		exec fio --output-format=json --output="$WORK/out.json" "$jf") \
 		>"$WORK/fio.log" 2>&1 || rc=$?
 	kill "$spid" 2>/dev/null || true

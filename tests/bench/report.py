@@ -356,8 +356,8 @@ def main():
     fio_ios = {}
     for r in runs:
         f = r.get("fio")
-        if f and (r["medium"], r["job"], r["target"]) in counters:
-            k = (r["medium"], r["job"], r["target"])
+        k = (r["medium"], r["job"], r["target"])
+        if f and k in counters:
             fio_ios[k] = fio_ios.get(k, 0) + (f.get("read_ios") or 0) \
                 + (f.get("write_ios") or 0)
     for k, n in sorted(fio_ios.items()):
