@@ -9,13 +9,17 @@
  * cache holds its range (IOCB_NOIO: no readahead from here). Everything
  * else, and whatever the backing file would not serve without blocking,
  * goes to the device's own unbound workqueue (its work item lives in the
- * request's pdu, so nothing is allocated). Both serve a request with one
- * VFS call on the backing file: one kiocb and one bvec iov_iter over every
- * segment of the request, direct or buffered as the device's mode says, at
- * the device's offset in the file. FLUSH is a datasync of the file, FUA a
- * synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES a
- * hole punch, a ZERO_RANGE or, when the backing filesystem has neither, a
- * write of zeroes.
+ * request's pdu, so nothing is allocated), but for buffered writes: one
+ * work item of the device serves those one after another, in the order
+ * they came, as many as queue_rq() handed over in a batch (bd->last,
+ * ->commit_rqs). Each takes the backing file's inode lock for itself:
+ * workers writing the same file at once would only contend for it. Both
+ * serve a request with one VFS call on the backing file: one kiocb and one
+ * bvec iov_iter over every segment of the request, direct or buffered as
+ * the device's mode says, at the device's offset in the file. FLUSH is a
+ * datasync of the file, FUA a synchronous write of its range, DISCARD a
+ * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
+ * backing filesystem has neither, a write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -526,6 +530,60 @@ static void vfsblk_cmd_workfn(struct work_struct *work)
 	vfsblk_end(rq, ret);
 }
 
+/**
+ * vfsblk_write_workfn() - serve the buffered writes handed over so far.
+ * @work: &vfsblk_device.write_work.
+ *
+ * Runs on the device's workqueue, which never runs it twice at once: the
+ * device's buffered writes are served in the order they came, one at a
+ * time, until &vfsblk_device.write_list stays empty.
+ */
+void vfsblk_write_workfn(struct work_struct *work)
+{
+	struct vfsblk_device *dev =
+		container_of(work, struct vfsblk_device, write_work);
+	struct vfsblk_cmd *cmd, *next;
+	struct blk_plug plug;
+	unsigned int noio;
+	LIST_HEAD(batch);
+
+	/* Allocations below must not recurse into I/O that waits on us. */
+	noio = memalloc_noio_save();
+	blk_start_plug(&plug);
+	for (;;) {
+		spin_lock(&dev->write_lock);
+		list_splice_init(&dev->write_list, &batch);
+		spin_unlock(&dev->write_lock);
+		if (list_empty(&batch))
+			break;
+		list_for_each_entry_safe(cmd, next, &batch, list) {
+			struct request *rq = blk_mq_rq_from_pdu(cmd);
+
+			list_del_init(&cmd->list);
+			vfsblk_end(rq, vfsblk_do_cmd(dev, rq, cmd));
+			cond_resched();
+		}
+	}
+	blk_finish_plug(&plug);
+	memalloc_noio_restore(noio);
+}
+
+/*
+ * Start serving the buffered writes handed over so far. A write the caller
+ * added is seen here; one added by another task is that task's to start.
+ */
+static void vfsblk_start_writes(struct vfsblk_device *dev)
+{
+	if (!list_empty(&dev->write_list))
+		queue_work(dev->wq, &dev->write_work);
+}
+
+/* The block layer ended a batch early: start what queue_rq() kept back. */
+static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	vfsblk_start_writes(hctx->queue->queuedata);
+}
+
 static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				    const struct blk_mq_queue_data *bd)
 {
@@ -544,8 +602,21 @@ static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;
 	}
 
-	if (!vfsblk_submit_inline(dev, rq, cmd))
+	if (vfsblk_submit_inline(dev, rq, cmd)) {
+		/* Served. */
+	} else if (req_op(rq) == REQ_OP_WRITE && !dev->dio) {
+		spin_lock(&dev->write_lock);
+		list_add_tail(&cmd->list, &dev->write_list);
+		spin_unlock(&dev->write_lock);
+	} else {
 		queue_work(dev->wq, &cmd->work);
+	}
+	/*
+	 * The buffered writes of a batch wait for its last request, whatever
+	 * that is, or for ->commit_rqs when the block layer ends it early.
+	 */
+	if (bd->last)
+		vfsblk_start_writes(dev);
 	return BLK_STS_OK;
 }
 
@@ -555,6 +626,7 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	struct vfsblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	INIT_WORK(&cmd->work, vfsblk_cmd_workfn);
+	INIT_LIST_HEAD(&cmd->list);
 	cmd->bvec = NULL;
 	cmd->sb_writers = false;
 	return 0;
@@ -562,6 +634,7 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 
 const struct blk_mq_ops vfsblk_mq_ops = {
 	.queue_rq	= vfsblk_queue_rq,
+	.commit_rqs	= vfsblk_commit_rqs,
 	.complete	= vfsblk_complete_rq,
 	.init_request	= vfsblk_init_request,
 };

@@ -10,7 +10,9 @@
 #include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vfsblk.h>
@@ -131,6 +133,11 @@ struct vfsblk_config {
  *	device's work, and the rescuer of a WQ_MEM_RECLAIM workqueue runs
  *	the items it takes one after another, so the two must never share
  *	a workqueue. Destroyed after del_gendisk(), when no request is left.
+ * @write_lock: protects @write_list.
+ * @write_list: buffered writes queue_rq() handed over, in the order they
+ *	came, waiting for @write_work.
+ * @write_work: serves the buffered writes of @write_list one after another
+ *	(on @wq, never concurrently with itself).
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -162,6 +169,9 @@ struct vfsblk_device {
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	struct workqueue_struct *wq;
+	spinlock_t write_lock;		/* protects write_list */
+	struct list_head write_list;
+	struct work_struct write_work;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
@@ -173,6 +183,7 @@ struct vfsblk_device {
 /**
  * struct vfsblk_cmd - per-request state, in the blk-mq pdu.
  * @work: the request's turn on the device's workqueue.
+ * @list: its place in &vfsblk_device.write_list (a buffered write).
  * @iocb: kiocb of the one VFS call that serves a read or write.
  * @bvec: bio_vecs of a request made of several bios: @inline_bvec when
  *	they fit, else an allocation freed at completion.
@@ -186,6 +197,7 @@ struct vfsblk_device {
  */
 struct vfsblk_cmd {
 	struct work_struct work;
+	struct list_head list;
 	struct kiocb iocb;
 	struct bio_vec *bvec;
 	atomic_t ref;
@@ -224,6 +236,7 @@ void vfsblk_discard_workfn(struct work_struct *work);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;
+void vfsblk_write_workfn(struct work_struct *work);
 
 /* ctl.c */
 int vfsblk_ctl_init(void);
