@@ -383,8 +383,15 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 	dev->tag_set.queue_depth = cfg->queue_depth;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct vfsblk_cmd);
-	/* queue_rq() may call into the backing filesystem: it may sleep. */
-	dev->tag_set.flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
+	/*
+	 * queue_rq() may call into the backing filesystem: it may sleep. No
+	 * I/O scheduler by default, even with one hardware queue (where
+	 * blk-mq would pick mq-deadline): the backing file's own block
+	 * device schedules its I/O, and a scheduler here only adds a
+	 * hand-off per request. The administrator may still set one.
+	 */
+	dev->tag_set.flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING |
+			     BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	dev->tag_set.driver_data = dev;
 	ret = blk_mq_alloc_tag_set(&dev->tag_set);
 	if (ret)
