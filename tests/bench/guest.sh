@@ -35,9 +35,9 @@ SCRATCH=${SCRATCH:-/mnt/scratch}
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
 FS_JOB=ext4-randwrite-4k-qd32
 
-# Full mode: about 45 minutes under software emulation.
+# Full mode: about 40 minutes under software emulation on an idle machine.
 quick=0
-ROUNDS=2
+ROUNDS=4
 RUNTIME=3
 RAMP=1
 SIZE=1024
