@@ -514,18 +514,40 @@ static void vfsblk_complete_rq(struct request *rq)
 	vfsblk_end(rq, cmd->ret);
 }
 
+/*
+ * The task flags a worker serves requests with, as loop's workers do:
+ * its allocations must not recurse into I/O that may wait for it
+ * (PF_MEMALLOC_NOIO), and its writes to the backing file are throttled
+ * against the dirty pages of the backing file's device only
+ * (PF_LOCAL_THROTTLE): the dirty pages of a filesystem on this device
+ * count in the global dirty limits too, and only this worker can clean
+ * them. Returns the flags to give back to vfsblk_worker_exit().
+ */
+static unsigned int vfsblk_worker_enter(void)
+{
+	unsigned int old = current->flags &
+			   (PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE);
+
+	current->flags |= PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE;
+	return old;
+}
+
+static void vfsblk_worker_exit(unsigned int old)
+{
+	current_restore_flags(old, PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE);
+}
+
 static void vfsblk_cmd_workfn(struct work_struct *work)
 {
 	struct vfsblk_cmd *cmd = container_of(work, struct vfsblk_cmd, work);
 	struct request *rq = blk_mq_rq_from_pdu(cmd);
 	struct vfsblk_device *dev = rq->q->queuedata;
-	unsigned int noio;
+	unsigned int pflags;
 	int ret;
 
-	/* Allocations below must not recurse into I/O that waits on us. */
-	noio = memalloc_noio_save();
+	pflags = vfsblk_worker_enter();
 	ret = vfsblk_do_cmd(dev, rq, cmd);
-	memalloc_noio_restore(noio);
+	vfsblk_worker_exit(pflags);
 
 	vfsblk_end(rq, ret);
 }
@@ -544,11 +566,10 @@ void vfsblk_write_workfn(struct work_struct *work)
 		container_of(work, struct vfsblk_device, write_work);
 	struct vfsblk_cmd *cmd, *next;
 	struct blk_plug plug;
-	unsigned int noio;
+	unsigned int pflags;
 	LIST_HEAD(batch);
 
-	/* Allocations below must not recurse into I/O that waits on us. */
-	noio = memalloc_noio_save();
+	pflags = vfsblk_worker_enter();
 	blk_start_plug(&plug);
 	for (;;) {
 		spin_lock(&dev->write_lock);
@@ -565,7 +586,7 @@ void vfsblk_write_workfn(struct work_struct *work)
 		}
 	}
 	blk_finish_plug(&plug);
-	memalloc_noio_restore(noio);
+	vfsblk_worker_exit(pflags);
 }
 
 /*
