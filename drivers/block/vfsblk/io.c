@@ -6,20 +6,24 @@
  * WRITE, itself: a kiocb with IOCB_NOWAIT, asynchronous when direct and
  * completed through ki_complete and blk_mq_complete_request() (the tag set
  * is BLK_MQ_F_BLOCKING); a buffered read is served this way when the page
- * cache holds its range (IOCB_NOIO: no readahead from here). Everything
+ * cache holds its range (IOCB_NOIO: no readahead from here). Two kinds of
+ * request go to the device's batch list instead, which one work item
+ * serves one request after another, in the order they came, as many as
+ * queue_rq() handed over in a batch (bd->last, ->commit_rqs), under one
+ * plug: buffered writes, each of which takes the backing file's inode
+ * lock for itself (workers writing the same file at once would only
+ * contend for it), and direct reads and writes that come while the
+ * backing file still has earlier ones in flight: the worker starts them
+ * asynchronously on another CPU while the submitter queues more. Everything
  * else, and whatever the backing file would not serve without blocking,
  * goes to the device's own unbound workqueue (its work item lives in the
- * request's pdu, so nothing is allocated), but for buffered writes: one
- * work item of the device serves those one after another, in the order
- * they came, as many as queue_rq() handed over in a batch (bd->last,
- * ->commit_rqs). Each takes the backing file's inode lock for itself:
- * workers writing the same file at once would only contend for it. Both
- * serve a request with one VFS call on the backing file: one kiocb and one
- * bvec iov_iter over every segment of the request, direct or buffered as
- * the device's mode says, at the device's offset in the file. FLUSH is a
- * datasync of the file, FUA a synchronous write of its range, DISCARD a
- * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
- * backing filesystem has neither, a write of zeroes.
+ * request's pdu, so nothing is allocated). All serve a request with one
+ * VFS call on the backing file: one kiocb and one bvec iov_iter over every
+ * segment of the request, direct or buffered as the device's mode says,
+ * at the device's offset in the file. FLUSH is a datasync of the file, FUA
+ * a synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES
+ * a hole punch, a ZERO_RANGE or, when the backing filesystem has neither,
+ * a write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -198,16 +202,16 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 }
 
 /*
- * End of an inline submission, in any context (ki_complete may run in
- * interrupt context). A request that failed or was served only in part is
- * done again by a worker, whose answer is final: the filesystem would not
- * serve it without blocking (-EAGAIN), the submitter has a fatal signal
- * pending (-EINTR from a buffered read, which must not fail a request that
- * may serve other tasks), or the file really failed (the worker finds the
- * same error). Doing a READ or WRITE again is harmless: same data, same
- * place.
+ * End of an asynchronous submission, in any context (ki_complete may run
+ * in interrupt context). A request that failed or was served only in part
+ * is done again by a worker, whose answer is final: the filesystem would
+ * not serve it without blocking (-EAGAIN), the submitter has a fatal
+ * signal pending (-EINTR from a buffered read, which must not fail a
+ * request that may serve other tasks), or the file really failed (the
+ * worker finds the same error). Doing a READ or WRITE again is harmless:
+ * same data, same place.
  */
-static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
+static void vfsblk_async_done(struct vfsblk_cmd *cmd)
 {
 	struct request *rq = blk_mq_rq_from_pdu(cmd);
 	struct vfsblk_device *dev = rq->q->queuedata;
@@ -222,26 +226,30 @@ static void vfsblk_inline_done(struct vfsblk_cmd *cmd)
 		cmd->sb_writers = false;
 	}
 	vfsblk_rw_release(cmd);
+	atomic_dec(&dev->async_inflight);
 
 	if (ret != blk_rq_bytes(rq)) {
 		queue_work(dev->wq, &cmd->work);
 		return;
 	}
-	atomic64_inc(&dev->stats.inline_submits);
+	if (cmd->inline_submit)
+		atomic64_inc(&dev->stats.inline_submits);
+	else
+		atomic64_inc(&dev->stats.batched_submits);
 	vfsblk_count_buffered(dev);
 	cmd->ret = 0;
 	blk_mq_complete_request(rq);
 }
 
 /*
- * Both the submitter and the completion hold a reference on an inline
- * submission: whichever comes last ends it, so the completion may run
- * before the VFS call returns.
+ * Both the submitter and the completion hold a reference on an
+ * asynchronous submission: whichever comes last ends it, so the completion
+ * may run before the VFS call returns.
  */
-static void vfsblk_inline_put(struct vfsblk_cmd *cmd)
+static void vfsblk_async_put(struct vfsblk_cmd *cmd)
 {
 	if (atomic_dec_and_test(&cmd->ref))
-		vfsblk_inline_done(cmd);
+		vfsblk_async_done(cmd);
 }
 
 static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
@@ -249,7 +257,82 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
 	struct vfsblk_cmd *cmd = container_of(iocb, struct vfsblk_cmd, iocb);
 
 	cmd->ret = ret;
-	vfsblk_inline_put(cmd);
+	vfsblk_async_put(cmd);
+}
+
+/*
+ * Can the backing file serve @rq asynchronously, with the one VFS call of
+ * vfsblk_start_async()? A READ, or a WRITE with direct I/O in effect (a
+ * buffered write may block whatever the flags say), when inline
+ * submission is on, the file can promise not to block (FMODE_NOWAIT) and
+ * the device is not stacked on another vfsblk device (no recursion into
+ * it from here). Sets *@dir.
+ */
+static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
+			     unsigned int *dir)
+{
+	if (!READ_ONCE(vfsblk_inline) || dev->depth > 1 ||
+	    !(dev->backing->f_mode & FMODE_NOWAIT))
+		return false;
+	if (req_op(rq) == REQ_OP_READ) {
+		*dir = ITER_DEST;
+		return true;
+	}
+	if (req_op(rq) == REQ_OP_WRITE && dev->dio &&
+	    !vfsblk_past_eof(dev, rq)) {
+		*dir = ITER_SOURCE;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Start the one VFS call of an asynchronous READ or WRITE: a kiocb
+ * completed by vfsblk_aio_complete(), from ki_complete when the backing
+ * file queued the I/O, else here. @inline_submit: the submitting task
+ * calls, which must not block: IOCB_NOWAIT, and for a buffered read
+ * IOCB_NOIO (it fails or comes back short unless the page cache holds its
+ * whole range uptodate and no readahead is due); a write takes the
+ * freeze protection only if it can at once. Otherwise a worker calls,
+ * which may block. Returns false when nothing was started.
+ */
+static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
+			       struct vfsblk_cmd *cmd, unsigned int dir,
+			       bool inline_submit)
+{
+	struct file *file = dev->backing;
+	struct inode *inode = file_inode(file);
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (vfsblk_rw_prep(dev, rq, cmd, dir, &iter))
+		return false;
+	if (dir == ITER_SOURCE && S_ISREG(inode->i_mode)) {
+		if (!inline_submit) {
+			sb_start_write(inode->i_sb);
+		} else if (!sb_start_write_trylock(inode->i_sb)) {
+			vfsblk_rw_release(cmd);
+			return false;
+		}
+		/* Released by vfsblk_async_done(), maybe in another task. */
+		__sb_writers_release(inode->i_sb, SB_FREEZE_WRITE);
+		cmd->sb_writers = true;
+	}
+	if (inline_submit) {
+		cmd->iocb.ki_flags |= IOCB_NOWAIT;
+		if (!dev->dio)
+			cmd->iocb.ki_flags |= IOCB_NOIO;
+	}
+	cmd->iocb.ki_complete = vfsblk_aio_complete;
+	cmd->inline_submit = inline_submit;
+	atomic_set(&cmd->ref, 2);
+	atomic_inc(&dev->async_inflight);
+
+	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+	vfsblk_async_put(cmd);
+	if (ret != -EIOCBQUEUED)
+		vfsblk_aio_complete(&cmd->iocb, ret);
+	return true;
 }
 
 /*
@@ -267,19 +350,13 @@ static void vfsblk_plug_forget_time(struct blk_plug *plug)
 }
 
 /*
- * Try to serve a READ or a direct WRITE from the submitting task: a kiocb
- * with IOCB_NOWAIT, completed by vfsblk_aio_complete() (from ki_complete
- * for direct I/O queued by the filesystem, else here). A buffered read
- * also has IOCB_NOIO: it fails or comes back short unless the page cache
- * holds its whole range uptodate and no readahead is due. Readahead would
- * take the backing file's invalidate_lock, which may block, and which the
- * submitter may hold already for a file of a filesystem on this device
- * (the same lock class: lockdep sees recursion); the worker reads ahead
- * instead. A write is never buffered here: the buffered write path may
- * block on its own, whatever the flag says.
- * Returns false when the request must go to a worker instead:
- * - the file cannot promise not to block (no FMODE_NOWAIT), or the device
- *   is stacked on another vfsblk device (no recursion here);
+ * Try to serve a READ or a direct WRITE (vfsblk_async_dir() said which)
+ * from the submitting task, with vfsblk_start_async(). A buffered read
+ * that misses the page cache goes to a worker, which reads ahead:
+ * readahead would take the backing file's invalidate_lock, which may
+ * block, and which the submitter may hold already for a file of a
+ * filesystem on this device (the same lock class: lockdep sees
+ * recursion). Returns false when the request must go to a worker instead:
  * - the task is inside a filesystem transaction (journal_info): calling
  *   into the backing filesystem would nest its transactions;
  * - a write cannot take the backing filesystem's freeze protection now.
@@ -289,45 +366,17 @@ static void vfsblk_plug_forget_time(struct blk_plug *plug)
  * submission that called us. Its allocations cannot recurse into I/O.
  */
 static bool vfsblk_submit_inline(struct vfsblk_device *dev,
-				 struct request *rq, struct vfsblk_cmd *cmd)
+				 struct request *rq, struct vfsblk_cmd *cmd,
+				 unsigned int dir)
 {
-	struct file *file = dev->backing;
-	struct inode *inode = file_inode(file);
 	struct bio_list *bio_list;
 	struct blk_plug *saved_plug;
 	struct blk_plug plug;
-	struct iov_iter iter;
 	unsigned int noio;
-	unsigned int dir;
-	ssize_t ret;
+	bool started;
 
-	if (!READ_ONCE(vfsblk_inline) || dev->depth > 1 ||
-	    !(file->f_mode & FMODE_NOWAIT) || current->journal_info)
+	if (current->journal_info)
 		return false;
-	if (req_op(rq) == REQ_OP_READ)
-		dir = ITER_DEST;
-	else if (req_op(rq) == REQ_OP_WRITE && dev->dio &&
-		 !vfsblk_past_eof(dev, rq))
-		dir = ITER_SOURCE;
-	else
-		return false;
-
-	if (vfsblk_rw_prep(dev, rq, cmd, dir, &iter))
-		return false;
-	if (dir == ITER_SOURCE && S_ISREG(inode->i_mode)) {
-		if (!sb_start_write_trylock(inode->i_sb)) {
-			vfsblk_rw_release(cmd);
-			return false;
-		}
-		/* Released by vfsblk_inline_done(), maybe in another task. */
-		__sb_writers_release(inode->i_sb, SB_FREEZE_WRITE);
-		cmd->sb_writers = true;
-	}
-	cmd->iocb.ki_flags |= IOCB_NOWAIT;
-	if (!dev->dio)
-		cmd->iocb.ki_flags |= IOCB_NOIO;
-	cmd->iocb.ki_complete = vfsblk_aio_complete;
-	atomic_set(&cmd->ref, 2);
 
 	saved_plug = current->plug;
 	bio_list = current->bio_list;
@@ -336,16 +385,12 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 	current->bio_list = NULL;
 	blk_start_plug(&plug);
 	noio = memalloc_noio_save();
-	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+	started = vfsblk_start_async(dev, rq, cmd, dir, true);
 	memalloc_noio_restore(noio);
 	blk_finish_plug(&plug);
 	current->bio_list = bio_list;
 	current->plug = saved_plug;
-
-	vfsblk_inline_put(cmd);
-	if (ret != -EIOCBQUEUED)
-		vfsblk_aio_complete(&cmd->iocb, ret);
-	return true;
+	return started;
 }
 
 /* Write zeroes over [pos, pos + len) with ordinary writes of the zero page. */
@@ -552,18 +597,37 @@ static void vfsblk_cmd_workfn(struct work_struct *work)
 	vfsblk_end(rq, ret);
 }
 
+/*
+ * Serve one request of the batch list: a direct READ or WRITE is started
+ * asynchronously (it may block here, and its bios join the worker's plug,
+ * so that a batch reaches the backing device together), a buffered WRITE,
+ * or a direct WRITE that now ends past the end of the file, is done
+ * synchronously.
+ */
+static void vfsblk_batch_one(struct vfsblk_device *dev, struct request *rq,
+			     struct vfsblk_cmd *cmd)
+{
+	bool write = req_op(rq) == REQ_OP_WRITE;
+
+	if (dev->dio && !(write && vfsblk_past_eof(dev, rq)) &&
+	    vfsblk_start_async(dev, rq, cmd, write ? ITER_SOURCE : ITER_DEST,
+			       false))
+		return;
+	vfsblk_end(rq, vfsblk_do_cmd(dev, rq, cmd));
+}
+
 /**
- * vfsblk_write_workfn() - serve the buffered writes handed over so far.
- * @work: &vfsblk_device.write_work.
+ * vfsblk_batch_workfn() - serve the requests of the batch list.
+ * @work: &vfsblk_device.batch_work.
  *
  * Runs on the device's workqueue, which never runs it twice at once: the
- * device's buffered writes are served in the order they came, one at a
- * time, until &vfsblk_device.write_list stays empty.
+ * requests of &vfsblk_device.batch_list are served in the order they came,
+ * one at a time, under one plug, until the list stays empty.
  */
-void vfsblk_write_workfn(struct work_struct *work)
+void vfsblk_batch_workfn(struct work_struct *work)
 {
 	struct vfsblk_device *dev =
-		container_of(work, struct vfsblk_device, write_work);
+		container_of(work, struct vfsblk_device, batch_work);
 	struct vfsblk_cmd *cmd, *next;
 	struct blk_plug plug;
 	unsigned int pflags;
@@ -572,16 +636,14 @@ void vfsblk_write_workfn(struct work_struct *work)
 	pflags = vfsblk_worker_enter();
 	blk_start_plug(&plug);
 	for (;;) {
-		spin_lock(&dev->write_lock);
-		list_splice_init(&dev->write_list, &batch);
-		spin_unlock(&dev->write_lock);
+		spin_lock(&dev->batch_lock);
+		list_splice_init(&dev->batch_list, &batch);
+		spin_unlock(&dev->batch_lock);
 		if (list_empty(&batch))
 			break;
 		list_for_each_entry_safe(cmd, next, &batch, list) {
-			struct request *rq = blk_mq_rq_from_pdu(cmd);
-
 			list_del_init(&cmd->list);
-			vfsblk_end(rq, vfsblk_do_cmd(dev, rq, cmd));
+			vfsblk_batch_one(dev, blk_mq_rq_from_pdu(cmd), cmd);
 			cond_resched();
 		}
 	}
@@ -590,19 +652,64 @@ void vfsblk_write_workfn(struct work_struct *work)
 }
 
 /*
- * Start serving the buffered writes handed over so far. A write the caller
- * added is seen here; one added by another task is that task's to start.
+ * Start serving the batch list. A request the caller added is seen here;
+ * one added by another task is that task's to start.
  */
-static void vfsblk_start_writes(struct vfsblk_device *dev)
+static void vfsblk_start_batch(struct vfsblk_device *dev)
 {
-	if (!list_empty(&dev->write_list))
-		queue_work(dev->wq, &dev->write_work);
+	if (!list_empty(&dev->batch_list))
+		queue_work(dev->wq, &dev->batch_work);
 }
 
 /* The block layer ended a batch early: start what queue_rq() kept back. */
 static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
-	vfsblk_start_writes(hctx->queue->queuedata);
+	vfsblk_start_batch(hctx->queue->queuedata);
+}
+
+/*
+ * Should a direct READ or WRITE the submitting task could start itself go
+ * to the batch list instead? Yes while the backing file has
+ * %VFSBLK_BATCH_INFLIGHT or more asynchronous requests of the device in
+ * flight: its I/O then completes later, not within the call (a virtio
+ * disk, not a RAM disk), and starting it costs the submitter most of the
+ * time of a request (on a virtual machine, a notification of the host per
+ * call). The worker starts the batch on another CPU, under one plug, while
+ * the submitter goes on queueing: the two overlap, as they do for loop.
+ * At queue depth 1, or when the file serves each call at once, the
+ * submitter keeps serving its own requests, with no hand-off.
+ */
+static bool vfsblk_batch_dio(struct vfsblk_device *dev)
+{
+	return dev->dio &&
+	       atomic_read(&dev->async_inflight) >= VFSBLK_BATCH_INFLIGHT;
+}
+
+static void vfsblk_batch_add(struct vfsblk_device *dev, struct vfsblk_cmd *cmd)
+{
+	spin_lock(&dev->batch_lock);
+	list_add_tail(&cmd->list, &dev->batch_list);
+	spin_unlock(&dev->batch_lock);
+}
+
+/* Hand @rq to what serves it (see the top of this file). */
+static void vfsblk_dispatch(struct vfsblk_device *dev, struct request *rq,
+			    struct vfsblk_cmd *cmd)
+{
+	unsigned int dir;
+
+	if (vfsblk_async_dir(dev, rq, &dir)) {
+		if (vfsblk_batch_dio(dev)) {
+			vfsblk_batch_add(dev, cmd);
+			return;
+		}
+		if (vfsblk_submit_inline(dev, rq, cmd, dir))
+			return;
+	}
+	if (req_op(rq) == REQ_OP_WRITE && !dev->dio)
+		vfsblk_batch_add(dev, cmd);
+	else
+		queue_work(dev->wq, &cmd->work);
 }
 
 static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -623,21 +730,13 @@ static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;
 	}
 
-	if (vfsblk_submit_inline(dev, rq, cmd)) {
-		/* Served. */
-	} else if (req_op(rq) == REQ_OP_WRITE && !dev->dio) {
-		spin_lock(&dev->write_lock);
-		list_add_tail(&cmd->list, &dev->write_list);
-		spin_unlock(&dev->write_lock);
-	} else {
-		queue_work(dev->wq, &cmd->work);
-	}
+	vfsblk_dispatch(dev, rq, cmd);
 	/*
-	 * The buffered writes of a batch wait for its last request, whatever
+	 * The batch list waits for the last request of a batch, whatever
 	 * that is, or for ->commit_rqs when the block layer ends it early.
 	 */
 	if (bd->last)
-		vfsblk_start_writes(dev);
+		vfsblk_start_batch(dev);
 	return BLK_STS_OK;
 }
 
@@ -650,6 +749,7 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	INIT_LIST_HEAD(&cmd->list);
 	cmd->bvec = NULL;
 	cmd->sb_writers = false;
+	cmd->inline_submit = false;
 	return 0;
 }
 

@@ -352,9 +352,9 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 		return -ENOMEM;
 	dev->state = VFSBLK_BUILDING;
 	dev->backing = get_file(file);
-	spin_lock_init(&dev->write_lock);
-	INIT_LIST_HEAD(&dev->write_list);
-	INIT_WORK(&dev->write_work, vfsblk_write_workfn);
+	spin_lock_init(&dev->batch_lock);
+	INIT_LIST_HEAD(&dev->batch_list);
+	INIT_WORK(&dev->batch_work, vfsblk_batch_workfn);
 	INIT_WORK(&dev->remove_work, vfsblk_remove_workfn);
 	INIT_WORK(&dev->discard_work, vfsblk_discard_workfn);
 	dev->depth = vfsblk_depth(file);

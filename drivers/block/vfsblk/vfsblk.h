@@ -55,6 +55,9 @@ enum vfsblk_state {
  *	direct I/O was asked for.
  * @inline_submits: READ and WRITE requests served from the submitting
  *	task, without a worker.
+ * @batched_submits: direct READ and WRITE requests the batch worker
+ *	started asynchronously, because the backing file had others in
+ *	flight.
  */
 struct vfsblk_stats {
 	atomic64_t reads;
@@ -64,6 +67,7 @@ struct vfsblk_stats {
 	atomic64_t errors;
 	atomic64_t buffered_fallbacks;
 	atomic64_t inline_submits;
+	atomic64_t batched_submits;
 };
 
 /**
@@ -133,11 +137,14 @@ struct vfsblk_config {
  *	device's work, and the rescuer of a WQ_MEM_RECLAIM workqueue runs
  *	the items it takes one after another, so the two must never share
  *	a workqueue. Destroyed after del_gendisk(), when no request is left.
- * @write_lock: protects @write_list.
- * @write_list: buffered writes queue_rq() handed over, in the order they
- *	came, waiting for @write_work.
- * @write_work: serves the buffered writes of @write_list one after another
+ * @batch_lock: protects @batch_list.
+ * @batch_list: requests queue_rq() handed over to @batch_work, in the
+ *	order they came: buffered writes, and direct reads and writes that
+ *	came while @async_inflight was %VFSBLK_BATCH_INFLIGHT or more.
+ * @batch_work: serves the requests of @batch_list one after another
  *	(on @wq, never concurrently with itself).
+ * @async_inflight: asynchronous READ and WRITE calls on the backing file
+ *	started and not yet completed (vfsblk_start_async()).
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -169,13 +176,20 @@ struct vfsblk_device {
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	struct workqueue_struct *wq;
-	spinlock_t write_lock;		/* protects write_list */
-	struct list_head write_list;
-	struct work_struct write_work;
+	spinlock_t batch_lock;		/* protects batch_list */
+	struct list_head batch_list;
+	struct work_struct batch_work;
+	atomic_t async_inflight;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
 };
+
+/*
+ * Asynchronous calls in flight on the backing file from which queue_rq()
+ * hands direct reads and writes to the batch worker (io.c).
+ */
+#define VFSBLK_BATCH_INFLIGHT	2
 
 /* Number of bio_vecs a request carries inline before it allocates. */
 #define VFSBLK_INLINE_BVECS	16
@@ -183,16 +197,18 @@ struct vfsblk_device {
 /**
  * struct vfsblk_cmd - per-request state, in the blk-mq pdu.
  * @work: the request's turn on the device's workqueue.
- * @list: its place in &vfsblk_device.write_list (a buffered write).
+ * @list: its place in &vfsblk_device.batch_list.
  * @iocb: kiocb of the one VFS call that serves a read or write.
  * @bvec: bio_vecs of a request made of several bios: @inline_bvec when
  *	they fit, else an allocation freed at completion.
- * @ref: an inline submission's references: the submitter's and the
- *	completion's.
- * @ret: result of an inline submission: bytes or a negative errno, then
- *	the request's errno.
- * @sb_writers: the inline write holds the backing filesystem's freeze
- *	protection, handed over from the submitter to the completion.
+ * @ref: an asynchronous submission's references: the submitter's and
+ *	the completion's.
+ * @ret: result of an asynchronous submission: bytes or a negative errno,
+ *	then the request's errno.
+ * @sb_writers: the asynchronous write holds the backing filesystem's
+ *	freeze protection, handed over from the submitter to the completion.
+ * @inline_submit: the asynchronous submission was made by the task that
+ *	submitted the request, not by a worker.
  * @inline_bvec: room for small multi-bio requests, no allocation needed.
  */
 struct vfsblk_cmd {
@@ -203,6 +219,7 @@ struct vfsblk_cmd {
 	atomic_t ref;
 	long ret;
 	bool sb_writers;
+	bool inline_submit;
 	struct bio_vec inline_bvec[VFSBLK_INLINE_BVECS];
 };
 
@@ -236,7 +253,7 @@ void vfsblk_discard_workfn(struct work_struct *work);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;
-void vfsblk_write_workfn(struct work_struct *work);
+void vfsblk_batch_workfn(struct work_struct *work);
 
 /* ctl.c */
 int vfsblk_ctl_init(void);
