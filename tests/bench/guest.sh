@@ -240,13 +240,15 @@ FIO_FIGURES='{
 	fio_usr_cpu: .usr_cpu, fio_sys_cpu: .sys_cpu, fio_ctx: .ctx,
 	fio_error: .error }'
 
-# counters DEV: the vfsblk device's "reads writes inline_submits" (sysfs),
-# or nothing for another kind of target.
+# counters DEV: the vfsblk device's "reads writes inline_submits
+# batched_submits" (sysfs; 0 for a counter the module does not have), or
+# nothing for another kind of target.
 counters() {
-	local d=/sys/block/${1##*/}/vfsblk r w i
+	local d=/sys/block/${1##*/}/vfsblk r w i b=0
 	if [ -r "$d/inline_submits" ] && read -r r <"$d/reads" &&
 		read -r w <"$d/writes" && read -r i <"$d/inline_submits"; then
-		echo "$r $w $i"
+		[ ! -r "$d/batched_submits" ] || read -r b <"$d/batched_submits"
+		echo "$r $w $i $b"
 	fi
 }
 
@@ -255,7 +257,7 @@ run_job() {
 	local medium=$1 dir=$2 job=$3 round t order k=0 jf=$WORK/job.fio
 	local -a runs=()
 	local start rc=0 err="" path stat figs name i
-	local r0 w0 i0 r1 w1 i1
+	local r0 w0 i0 b0 r1 w1 i1 b1
 	local -A before=()
 
 	if [ "$job" = "$FS_JOB" ]; then
@@ -337,16 +339,18 @@ run_job() {
 			    else {} end)')"
 	done
 	# How many of the job's requests each vfsblk target served from the
-	# submitting task (all its runs together).
+	# submitting task, and how many its batch worker started (all its
+	# runs together).
 	for t in "${!before[@]}"; do
 		[ -n "${before[$t]}" ] || continue
-		read -r r0 w0 i0 <<<"${before[$t]}"
-		read -r r1 w1 i1 <<<"$(counters "${DEV_OF[$t]}")" || continue
+		read -r r0 w0 i0 b0 <<<"${before[$t]}"
+		read -r r1 w1 i1 b1 <<<"$(counters "${DEV_OF[$t]}")" || continue
 		emit "$(jq -cn --arg m "$medium" --arg j "$job" --arg t "$t" \
 			--argjson r $((r1 - r0)) --argjson w $((w1 - w0)) \
-			--argjson i $((i1 - i0)) \
+			--argjson i $((i1 - i0)) --argjson b $((b1 - b0)) \
 			'{kind: "counters", medium: $m, job: $j, target: $t,
-			  reads: $r, writes: $w, inline_submits: $i}')"
+			  reads: $r, writes: $w, inline_submits: $i,
+			  batched_submits: $b}')"
 	done
 	note "$medium $job: $k runs in $(elapsed "$start")s${err:+; $err}"
 	if [ "$job" = "$FS_JOB" ]; then

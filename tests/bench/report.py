@@ -219,14 +219,16 @@ def main():
         "wall_seconds": args.seconds,
         "host_cpus": os.cpu_count(),
     }
-    def inline_share(m, j, t):
+    def share(m, j, t, key):
+        """The part of a vfsblk target's reads and writes a counter counts."""
         c = counters.get((m, j, t))
         if not c or not c["reads"] + c["writes"]:
             return None
-        return c["inline_submits"] / (c["reads"] + c["writes"])
+        return c.get(key, 0) / (c["reads"] + c["writes"])
 
     results = {"meta": meta, "env": env, "summary": summary, "ratios": ratios,
-               "counters": [dict(c, inline_share=inline_share(*k))
+               "counters": [dict(c, inline_share=share(*k, "inline_submits"),
+                                 batched_share=share(*k, "batched_submits"))
                             for k, c in sorted(counters.items())],
                "scale": scale_out, "goals": goals,
                "missing": [{"medium": m, "target": t, "why": w}
@@ -324,16 +326,24 @@ def main():
             row += [fmt(r["cpu vfsblk-dio/loop-dio"], 2), fmt(r["cpu vfsblk/loop"], 2)]
             L.append("| " + " | ".join(row) + " |")
         L.append("")
-        # The share of requests served without a worker hand-off.
+        # The share of requests served without a worker hand-off, and of
+        # direct ones the batch worker started.
         shares = []
         for j in jobs:
-            cells = [f"{t} {100 * v:.0f}%" for t in ("vfsblk", "vfsblk-dio")
-                     if (v := inline_share(m, j, t)) is not None]
+            cells = []
+            for t in ("vfsblk", "vfsblk-dio"):
+                v = share(m, j, t, "inline_submits")
+                if v is None:
+                    continue
+                b = share(m, j, t, "batched_submits")
+                cells.append(f"{t} {100 * v:.0f}%"
+                             + (f" (+{100 * b:.0f}% batched)" if b else ""))
             if cells:
                 shares.append(f"{j}: " + ", ".join(cells))
         if shares:
             L.append("Reads and writes vfsblk served from the submitting task "
-                     "(inline_submits in sysfs), all runs of a job: "
+                     "(inline_submits in sysfs), and started by its batch "
+                     "worker (batched_submits), all runs of a job: "
                      + "; ".join(shares) + ".")
             L.append("")
     notes = []
