@@ -5,25 +5,25 @@
  * queue_rq() first tries to serve a READ, and with direct I/O in effect a
  * WRITE, itself: a kiocb with IOCB_NOWAIT, asynchronous when direct and
  * completed through ki_complete and blk_mq_complete_request() (the tag set
- * is BLK_MQ_F_BLOCKING); a buffered read is served this way when the page
- * cache holds its range (IOCB_NOIO: no readahead from here). Two kinds of
- * request go to the device's batch list instead, which one work item
- * serves one request after another, in the order they came, as many as
- * queue_rq() handed over in a batch (bd->last, ->commit_rqs), under one
- * plug: buffered writes, each of which takes the backing file's inode
- * lock for itself (workers writing the same file at once would only
- * contend for it), and direct reads and writes that come while the
- * backing file still has earlier ones in flight: the worker starts them
- * asynchronously on another CPU while the submitter queues more. Everything
- * else, and whatever the backing file would not serve without blocking,
- * goes to the device's own unbound workqueue (its work item lives in the
- * request's pdu, so nothing is allocated). All serve a request with one
- * VFS call on the backing file: one kiocb and one bvec iov_iter over every
- * segment of the request, direct or buffered as the device's mode says,
- * at the device's offset in the file. FLUSH is a datasync of the file, FUA
- * a synchronous write of its range, DISCARD a hole punch and WRITE_ZEROES
- * a hole punch, a ZERO_RANGE or, when the backing filesystem has neither,
- * a write of zeroes.
+ * is BLK_MQ_F_BLOCKING); a buffered read from a regular file is served
+ * this way when the page cache holds its range (IOCB_NOIO: no readahead
+ * from here). Two kinds of request go to the device's batch list instead,
+ * which one work item serves one request after another, in the order they
+ * came, as many as queue_rq() handed over in a batch (bd->last,
+ * ->commit_rqs), under one plug: buffered writes, each of which takes the
+ * backing file's inode lock for itself (workers writing the same file at
+ * once would only contend for it), and direct reads and writes that come
+ * while the backing file still has earlier ones in flight: the worker
+ * starts them asynchronously on another CPU while the submitter queues
+ * more. Everything else, and whatever the backing file would not serve
+ * without blocking, goes to the device's own unbound workqueue (its work
+ * item lives in the request's pdu, so nothing is allocated). All serve a
+ * request with one VFS call on the backing file: one kiocb and one bvec
+ * iov_iter over every segment of the request, direct or buffered as the
+ * device's mode says, at the device's offset in the file. FLUSH is a
+ * datasync of the file, FUA a synchronous write of its range, DISCARD a
+ * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
+ * backing filesystem has neither, a write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -266,7 +266,11 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
  * buffered write may block whatever the flags say), when inline
  * submission is on, the file can promise not to block (FMODE_NOWAIT) and
  * the device is not stacked on another vfsblk device (no recursion into
- * it from here). Sets *@dir.
+ * it from here). Not a buffered read of a block device: the block
+ * device's read_iter takes its inode lock shared whatever IOCB_NOWAIT
+ * says, and the submitter may hold the same lock class already, that of
+ * this device's inode, when readahead of a buffered read of this device
+ * flushes its plug (lockdep sees recursion). Sets *@dir.
  */
 static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 			     unsigned int *dir)
@@ -275,6 +279,8 @@ static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 	    !(dev->backing->f_mode & FMODE_NOWAIT))
 		return false;
 	if (req_op(rq) == REQ_OP_READ) {
+		if (!dev->dio && S_ISBLK(file_inode(dev->backing)->i_mode))
+			return false;
 		*dir = ITER_DEST;
 		return true;
 	}
