@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of tests/bench/profile, run by tests/guest/runner (script
+# mode, the bench kernel command line). Everything it prints goes to the
+# host.
+#
+#   profile-guest.sh JOB TARGET...
+#
+# On ext4 on a brd RAM disk, fully written backing files of 512 MiB; the
+# targets: file (fio on the backing file itself), vfsblk-dio, loop-dio.
+# For each target, one at a time: fio runs JOB of tests/bench/jobs.fio
+# for 14 s, and `perf record -a -g` (cpu-clock, 2000 Hz per CPU) samples
+# 8 s of it, from a second after its I/O began. Printed per target:
+# fio's I/O rate, the CPU time of each process per I/O (kernel workers
+# included), then for each symbol of the fio process's call chains its
+# inclusive and own CPU time per I/O, in microseconds: samples divided
+# by the I/Os of the profiled time (fio's rate times its length). Rows
+# below a few tenths of a microsecond are few samples: approximate.
+# vfsblk-dio is bound to the file target's own file.
+
+set -euo pipefail
+{
+
+# shellcheck source=tests/lib/guest-common.sh
+. "$VFSBLK_TREE/tests/lib/guest-common.sh"
+
+: "${VFSBLKCTL:?}" "${KROOT:?}"
+[ $# -ge 2 ] || { echo "usage: profile-guest.sh JOB TARGET..."; exit 2; }
+JOB=$1
+shift
+SIZE=512
+HZ=2000
+WINDOW=8
+MNT=/mnt/profile-ram
+WORK=$(mktemp -d /tmp/profile.XXXXXX)
+JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
+
+# KiB read and written by every bio submitted so far.
+vmstat_io() {
+	awk '$1 == "pgpgin" || $1 == "pgpgout" { s += $2 } END { print s }' \
+		/proc/vmstat
+}
+
+wait_node() { # PATH
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -b "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	set +e
+	vfs_reset
+	losetup -D
+	mountpoint -q "$MNT" && umount "$MNT"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+kmodprobe brd rd_nr=1 rd_size=$(((2 * SIZE + 256) * 1024))
+wait_node /dev/ram0
+mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/ram0
+mkdir -p "$MNT"
+mount -t ext4 /dev/ram0 "$MNT"
+for f in f1 f2; do
+	dd if=/dev/zero of="$MNT/$f" bs=1M count="$SIZE" oflag=direct \
+		conv=fsync status=none
+done
+kmodprobe loop
+echo 0 >/proc/sys/kernel/kptr_restrict
+echo -1 >/proc/sys/kernel/perf_event_paranoid
+
+target_path() { # TARGET: prints the path fio runs on
+	local out dev
+	case "$1" in
+	file)	echo "$MNT/f1" ;;
+	vfsblk-dio)
+		out=$("$VFSBLKCTL" add --direct-io=on "$MNT/f1")
+		dev=$(grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n 1)
+		wait_node "$dev" && echo "$dev" ;;
+	loop-dio)
+		losetup --direct-io=on -f --show "$MNT/f2" ;;
+	*)	echo "unknown target $1" >&2
+		return 1 ;;
+	esac
+}
+
+for t in "$@"; do
+	path=$(target_path "$t")
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	# fio runs alone first; perf samples a window well inside its run,
+	# once it has been doing I/O for a second (a start from 9p can take
+	# seconds under emulation).
+	BENCH_FILE=$path BENCH_RUNTIME=$((WINDOW + 6))s BENCH_RAMP=0 \
+		fio --section="$JOB" --output-format=json --eta=never \
+		--output="$WORK/fio.json" "$JOBFILE" &
+	fio_pid=$!
+	io0=$(vmstat_io)
+	for ((i = 0; i < 600; i++)); do
+		[ "$(vmstat_io)" -gt $((io0 + 1024)) ] && break
+		sleep 0.1
+	done
+	sleep 1
+	perf record -q -e cpu-clock -F "$HZ" -a -g -o "$WORK/perf.data" \
+		-- sleep "$WINDOW"
+	wait "$fio_pid"
+	iops=$(jq '[.jobs[] | .read.iops + .write.iops] | add' "$WORK/fio.json")
+	secs=$(perf report -i "$WORK/perf.data" --header-only 2>/dev/null |
+		awk '/^# sample duration :/ { print $5 / 1000 }')
+	# One sample is 1/HZ s of one CPU's time; the I/Os of the window
+	# are fio's rate times its length.
+	per=$(awk -v hz="$HZ" -v iops="$iops" -v s="$secs" \
+		'BEGIN { printf "%.9g", 1e6 / hz / (iops * s) }')
+	printf '=== %s on %s (%s): %.0f I/O per second, %.1f s profiled\n' \
+		"$JOB" "$t" "$path" "$iops" "$secs"
+	echo "  process: us of CPU per I/O"
+	perf report -i "$WORK/perf.data" --stdio -n --no-children \
+		--sort comm -g none 2>/dev/null | awk -v per="$per" '
+		/^#/ || NF < 3 { next }
+		{ printf "  %8.2f  %s\n", $2 * per, $3 }'
+	total=$(perf report -i "$WORK/perf.data" --stdio -n --no-children \
+		--sort comm -g none 2>/dev/null |
+		awk '!/^#/ && NF >= 3 { s += $2 } END { print s }')
+	echo "  symbol of fio's call chains: inclusive, own us of CPU per I/O"
+	perf report -i "$WORK/perf.data" --stdio --children --comm fio \
+		--percentage absolute --sort sym -g none --percent-limit 0.3 \
+		2>/dev/null | awk -v per="$per" -v total="$total" '
+		/^#/ || NF < 4 { next }
+		{
+			c = $1; o = $2; sub(/%/, "", c); sub(/%/, "", o)
+			f = total / 100 * per
+			sym = $4
+			for (i = 5; i <= NF; i++)
+				sym = sym " " $i
+			if (sym ~ /^0x|^0000/)
+				next
+			if (++n <= 70)
+				printf "  %8.2f %8.2f  %s\n", c * f, o * f, sym
+		}'
+	rm -f "$WORK/perf.data"
+	if [ "$t" = vfsblk-dio ]; then
+		"$VFSBLKCTL" remove "$path" >/dev/null
+	elif [ "$t" = loop-dio ]; then
+		losetup -d "$path"
+	fi
+done
+exit 0
+}
