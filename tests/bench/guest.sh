@@ -80,15 +80,6 @@ now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%dms", s * 1000 }'; }
 
-wait_node() { # PATH: the node appears through devtmpfs
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ -b "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # --- Targets ------------------------------------------------------------------
 
 declare -A FILE_OF=([file]=f1 [loop]=f1 [vfsblk]=f2 [loop-dio]=f3 [vfsblk-dio]=f4)

@@ -42,15 +42,6 @@ vmstat_io() {
 		/proc/vmstat
 }
 
-wait_node() { # PATH
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ -b "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	set +e

@@ -8,6 +8,17 @@
 # Modules of the booted kernel (ext4 and friends) from the cached tree.
 kmodprobe() { modprobe -d "$KROOT" "$@"; }
 
+# wait_node PATH [SECONDS]: wait until the block device node PATH appears
+# (devtmpfs creates it after the disk is added), at most SECONDS (10).
+wait_node() {
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[ -b "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # Devices currently bound, as vfsblkN names.
 vfs_devices() {
 	local d

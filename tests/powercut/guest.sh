@@ -46,20 +46,15 @@ add_dev() {
 	grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n 1
 }
 
-wait_node() {
-	local i
-	for ((i = 0; i < 600; i++)); do
-		[ -b "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "no $1"
-	return 1
+# The node of a device just added, at most 60 s later.
+wait_dev() {
+	wait_node "$1" 60 || { echo "no $1"; return 1; }
 }
 
 if [ -n "$check" ]; then
 	[ -f "$BACKING" ] || { echo "CHECK-ERROR no backing file $BACKING"; exit 1; }
 	dev=$(add_dev)
-	wait_node "$dev"
+	wait_dev "$dev"
 	mounted=0 lost=$check fsck=0
 	if mount -t ext4 "$dev" "$MNT"; then
 		mounted=1
@@ -85,7 +80,7 @@ if [ "$work" = 1 ]; then
 	fallocate -l 64M "$BACKING"
 	sync
 	dev=$(add_dev)
-	wait_node "$dev"
+	wait_dev "$dev"
 	mkfs.ext4 -q -F "$dev"
 	mount -t ext4 "$dev" "$MNT"
 	if [ "$unsafe" = 1 ]; then
