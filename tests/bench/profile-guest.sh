@@ -109,14 +109,13 @@ for t in "$@"; do
 		'BEGIN { printf "%.9g", 1e6 / hz / (iops * s) }')
 	printf '=== %s on %s (%s): %.0f I/O per second, %.1f s profiled\n' \
 		"$JOB" "$t" "$path" "$iops" "$secs"
+	# Samples per process: "PERCENT SAMPLES COMM" lines.
+	comms=$(perf report -i "$WORK/perf.data" --stdio -n --no-children \
+		--sort comm -g none 2>/dev/null | awk '!/^#/ && NF >= 3')
 	echo "  process: us of CPU per I/O"
-	perf report -i "$WORK/perf.data" --stdio -n --no-children \
-		--sort comm -g none 2>/dev/null | awk -v per="$per" '
-		/^#/ || NF < 3 { next }
-		{ printf "  %8.2f  %s\n", $2 * per, $3 }'
-	total=$(perf report -i "$WORK/perf.data" --stdio -n --no-children \
-		--sort comm -g none 2>/dev/null |
-		awk '!/^#/ && NF >= 3 { s += $2 } END { print s }')
+	awk -v per="$per" '{ printf "  %8.2f  %s\n", $2 * per, $3 }' \
+		<<<"$comms"
+	total=$(awk '{ s += $2 } END { print s }' <<<"$comms")
 	echo "  symbol of fio's call chains: inclusive, own us of CPU per I/O"
 	perf report -i "$WORK/perf.data" --stdio --children --comm fio \
 		--percentage absolute --sort sym -g none --percent-limit 0.3 \
