@@ -30,7 +30,8 @@ vfs_devices() {
 
 # Back to the state every case starts in: unmount what is mounted from a
 # vfsblk device, remove every device (deferred if something still holds
-# it), and load the module if it is not.
+# it), load the module if it is not, and turn inline submission back on (a
+# case that turned it off may have failed meanwhile).
 vfs_reset() {
 	local d mp
 	for d in $(vfs_devices); do
@@ -44,4 +45,5 @@ vfs_reset() {
 			"$CTLPROBE" remove "${d#vfsblk}" --deferred >/dev/null 2>&1
 	done
 	[ -d /sys/module/vfsblk ] || insmod "$VFSBLK_KO" >/dev/null 2>&1
+	echo 1 >/sys/module/vfsblk/parameters/inline_submit 2>/dev/null || true
 }

@@ -21,7 +21,8 @@
  * request with one VFS call on the backing file: one kiocb and one bvec
  * iov_iter over every segment of the request, direct or buffered as the
  * device's mode says, at the device's offset in the file. FLUSH is a
- * datasync of the file, FUA a synchronous write of its range, DISCARD a
+ * datasync of the file (served by the caller of queue_rq() when the
+ * device does direct I/O), FUA a synchronous write of its range, DISCARD a
  * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
  * backing filesystem has neither, a write of zeroes.
  */
@@ -40,7 +41,7 @@
 static bool vfsblk_inline = true;
 module_param_named(inline_submit, vfsblk_inline, bool, 0644);
 MODULE_PARM_DESC(inline_submit,
-		 "Serve direct I/O and cached buffered reads from the submitting task, without a worker hand-off (default on)");
+		 "Serve direct I/O and cached buffered reads from the submitting task, and flushes of direct I/O devices from the dispatching task, without a worker hand-off (default on)");
 
 /*
  * Test only: the power-cut tests (tests/powercut) set it to show that they
@@ -566,6 +567,49 @@ static void vfsblk_complete_rq(struct request *rq)
 }
 
 /*
+ * Serve a FLUSH of a direct I/O device from the calling task, a datasync
+ * of the backing file, rather than hand it to a worker: the block layer's
+ * flush machinery calls queue_rq() for it from a kblockd work item (never
+ * from the task that asked for the flush, which waits), and one more
+ * hand-off would only add a wake-up. With direct I/O the backing file holds
+ * no dirty page of the device, so the datasync writes back no data of it:
+ * it commits the file's metadata and flushes the backing device, which
+ * keeps the queue's dispatch from waiting long. A device with buffered I/O
+ * keeps serving its flushes from a worker: their datasync writes back
+ * every page the device dirtied. Returns false when the request must go
+ * to a worker, for the reasons vfsblk_submit_inline() gives; the
+ * filesystem likewise runs with the caller's plug and bio list set aside,
+ * and its allocations cannot recurse into I/O.
+ */
+static bool vfsblk_flush_inline(struct vfsblk_device *dev,
+				struct request *rq, struct vfsblk_cmd *cmd)
+{
+	struct bio_list *bio_list;
+	struct blk_plug *saved_plug;
+	unsigned int noio;
+	int ret;
+
+	if (!READ_ONCE(vfsblk_inline) || !dev->dio || dev->depth > 1 ||
+	    current->journal_info)
+		return false;
+
+	saved_plug = current->plug;
+	bio_list = current->bio_list;
+	vfsblk_plug_forget_time(saved_plug);
+	current->plug = NULL;
+	current->bio_list = NULL;
+	noio = memalloc_noio_save();
+	ret = vfsblk_do_cmd(dev, rq, cmd);
+	memalloc_noio_restore(noio);
+	current->bio_list = bio_list;
+	current->plug = saved_plug;
+
+	atomic64_inc(&dev->stats.inline_flushes);
+	vfsblk_end(rq, ret);
+	return true;
+}
+
+/*
  * The task flags a worker serves requests with, as loop's workers do:
  * its allocations must not recurse into I/O that may wait for it
  * (PF_MEMALLOC_NOIO), and its writes to the backing file are throttled
@@ -704,6 +748,8 @@ static void vfsblk_dispatch(struct vfsblk_device *dev, struct request *rq,
 {
 	unsigned int dir;
 
+	if (req_op(rq) == REQ_OP_FLUSH && vfsblk_flush_inline(dev, rq, cmd))
+		return;
 	if (vfsblk_async_dir(dev, rq, &dir)) {
 		if (vfsblk_batch_dio(dev)) {
 			vfsblk_batch_add(dev, cmd);

@@ -58,6 +58,8 @@ enum vfsblk_state {
  * @batched_submits: direct READ and WRITE requests the batch worker
  *	started asynchronously, because the backing file had others in
  *	flight.
+ * @inline_flushes: FLUSH requests served by the task the block layer
+ *	dispatched them from, without a worker.
  */
 struct vfsblk_stats {
 	atomic64_t reads;
@@ -68,6 +70,7 @@ struct vfsblk_stats {
 	atomic64_t buffered_fallbacks;
 	atomic64_t inline_submits;
 	atomic64_t batched_submits;
+	atomic64_t inline_flushes;
 };
 
 /**
