@@ -336,14 +336,20 @@ def main():
                 if v is None:
                     continue
                 b = share(m, j, t, "batched_submits")
+                c = counters[(m, j, t)]
+                fl = (f", {100 * c.get('inline_flushes', 0) / c['flushes']:.0f}% "
+                      f"of {c['flushes']} flushes inline"
+                      if c.get("flushes") else "")
                 cells.append(f"{t} {100 * v:.0f}%"
-                             + (f" (+{100 * b:.0f}% batched)" if b else ""))
+                             + (f" (+{100 * b:.0f}% batched)" if b else "")
+                             + fl)
             if cells:
                 shares.append(f"{j}: " + ", ".join(cells))
         if shares:
             L.append("Reads and writes vfsblk served from the submitting task "
                      "(inline_submits in sysfs), and started by its batch "
-                     "worker (batched_submits), all runs of a job: "
+                     "worker (batched_submits), and flushes served without "
+                     "a worker (inline_flushes), all runs of a job: "
                      + "; ".join(shares) + ".")
             L.append("")
     notes = []
