@@ -356,6 +356,39 @@ static void vfsblk_plug_forget_time(struct blk_plug *plug)
 #endif
 }
 
+/**
+ * struct vfsblk_aside - what a task calling into the backing filesystem
+ * from queue_rq() sets aside meanwhile.
+ * @plug: the task's plug: the filesystem's requests must not join a plug
+ *	list that is being flushed.
+ * @bio_list: the task's bio list: a bio the filesystem waits for must not
+ *	queue behind the submission that called queue_rq().
+ * @noio: memalloc_noio_save()'s cookie: the filesystem's allocations
+ *	cannot recurse into I/O.
+ */
+struct vfsblk_aside {
+	struct blk_plug *plug;
+	struct bio_list *bio_list;
+	unsigned int noio;
+};
+
+static void vfsblk_set_aside(struct vfsblk_aside *aside)
+{
+	aside->plug = current->plug;
+	aside->bio_list = current->bio_list;
+	vfsblk_plug_forget_time(aside->plug);
+	current->plug = NULL;
+	current->bio_list = NULL;
+	aside->noio = memalloc_noio_save();
+}
+
+static void vfsblk_restore_aside(struct vfsblk_aside *aside)
+{
+	memalloc_noio_restore(aside->noio);
+	current->bio_list = aside->bio_list;
+	current->plug = aside->plug;
+}
+
 /*
  * Try to serve a READ or a direct WRITE (vfsblk_async_dir() said which)
  * from the submitting task, with vfsblk_start_async(). A buffered read
@@ -376,27 +409,18 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 				 struct request *rq, struct vfsblk_cmd *cmd,
 				 unsigned int dir)
 {
-	struct bio_list *bio_list;
-	struct blk_plug *saved_plug;
+	struct vfsblk_aside aside;
 	struct blk_plug plug;
-	unsigned int noio;
 	bool started;
 
 	if (current->journal_info)
 		return false;
 
-	saved_plug = current->plug;
-	bio_list = current->bio_list;
-	vfsblk_plug_forget_time(saved_plug);
-	current->plug = NULL;
-	current->bio_list = NULL;
+	vfsblk_set_aside(&aside);
 	blk_start_plug(&plug);
-	noio = memalloc_noio_save();
 	started = vfsblk_start_async(dev, rq, cmd, dir, true);
-	memalloc_noio_restore(noio);
 	blk_finish_plug(&plug);
-	current->bio_list = bio_list;
-	current->plug = saved_plug;
+	vfsblk_restore_aside(&aside);
 	return started;
 }
 
@@ -578,31 +602,21 @@ static void vfsblk_complete_rq(struct request *rq)
  * keeps serving its flushes from a worker: their datasync writes back
  * every page the device dirtied. Returns false when the request must go
  * to a worker, for the reasons vfsblk_submit_inline() gives; the
- * filesystem likewise runs with the caller's plug and bio list set aside,
- * and its allocations cannot recurse into I/O.
+ * filesystem likewise runs with what &struct vfsblk_aside lists set aside.
  */
 static bool vfsblk_flush_inline(struct vfsblk_device *dev,
 				struct request *rq, struct vfsblk_cmd *cmd)
 {
-	struct bio_list *bio_list;
-	struct blk_plug *saved_plug;
-	unsigned int noio;
+	struct vfsblk_aside aside;
 	int ret;
 
 	if (!READ_ONCE(vfsblk_inline) || !dev->dio || dev->depth > 1 ||
 	    current->journal_info)
 		return false;
 
-	saved_plug = current->plug;
-	bio_list = current->bio_list;
-	vfsblk_plug_forget_time(saved_plug);
-	current->plug = NULL;
-	current->bio_list = NULL;
-	noio = memalloc_noio_save();
+	vfsblk_set_aside(&aside);
 	ret = vfsblk_do_cmd(dev, rq, cmd);
-	memalloc_noio_restore(noio);
-	current->bio_list = bio_list;
-	current->plug = saved_plug;
+	vfsblk_restore_aside(&aside);
 
 	atomic64_inc(&dev->stats.inline_flushes);
 	vfsblk_end(rq, ret);
