@@ -7,6 +7,7 @@
 # host reads.
 #
 #   guest.sh [--check ACKED] [--work] [--unsafe] [--nblocks NB]
+#            [--direct-io on|off]
 #
 # --check: the previous boot was cut off while writing records: bind the
 # backing file again, mount its ext4 (the journal recovers), check that
@@ -15,7 +16,8 @@
 #   CHECK acked=A lost=L mount=0|1 e2fsck=RC
 # (a filesystem that does not mount loses every record).
 # --work: a new backing file and ext4 on a vfsblk device with buffered
-# backing I/O, then records appended and overwritten in a file, each
+# backing I/O (--direct-io off, the default) or direct I/O (on), then
+# records appended and overwritten in a file, each
 # fdatasync'ed and then acknowledged with an "ACK SEQ" line, until the
 # host kills QEMU (after 600 s: "WORKLOAD-END"). --unsafe sets the module
 # parameter unsafe_skip_flush first (the negative control).
@@ -24,13 +26,14 @@ set -euo pipefail
 
 . "$VFSBLK_TREE/tests/lib/guest-common.sh"
 
-check="" work=0 unsafe=0 nblocks=512
+check="" work=0 unsafe=0 nblocks=512 dio=off
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=$2; shift 2 ;;
 	--work) work=1; shift ;;
 	--unsafe) unsafe=1; shift ;;
 	--nblocks) nblocks=$2; shift 2 ;;
+	--direct-io) dio=$2; shift 2 ;;
 	*) echo "guest.sh: unknown argument $1"; exit 2 ;;
 	esac
 done
@@ -40,9 +43,10 @@ BACKING=$DIR/backing
 MNT=/mnt/vfs
 mkdir -p "$DIR" "$MNT"
 
+# add_dev [MODE]: bind the backing file with --direct-io=MODE (off).
 add_dev() {
 	local out
-	out=$("$VFSBLKCTL" add --direct-io=off "$BACKING")
+	out=$("$VFSBLKCTL" add --direct-io="${1:-off}" "$BACKING")
 	grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n 1
 }
 
@@ -79,14 +83,20 @@ if [ "$work" = 1 ]; then
 	rm -f "$BACKING"
 	fallocate -l 64M "$BACKING"
 	sync
-	dev=$(add_dev)
+	dev=$(add_dev "$dio")
 	wait_dev "$dev"
+	want=0
+	[ "$dio" = off ] || want=1
+	[ "$(cat "/sys/block/${dev##*/}/vfsblk/dio")" = "$want" ] || {
+		echo "WORKLOAD-ERROR --direct-io=$dio not in effect on $dev"
+		exit 1
+	}
 	mkfs.ext4 -q -F "$dev"
 	mount -t ext4 "$dev" "$MNT"
 	if [ "$unsafe" = 1 ]; then
 		echo 1 >/sys/module/vfsblk/parameters/unsafe_skip_flush
 	fi
-	echo "WORKLOAD unsafe=$unsafe nblocks=$nblocks dev=$dev"
+	echo "WORKLOAD unsafe=$unsafe dio=$dio nblocks=$nblocks dev=$dev"
 	"$VFSBLK_BIN/pc-records" write --sync-each --nblocks "$nblocks" \
 		--seconds 600 "$MNT/records"
 	echo "WORKLOAD-END"
