@@ -85,16 +85,6 @@ ms() { awk -v s="$1" 'BEGIN { printf "%dms", s * 1000 }'; }
 declare -A FILE_OF=([file]=f1 [loop]=f1 [vfsblk]=f2 [loop-dio]=f3 [vfsblk-dio]=f4)
 declare -A DEV_OF DIO_OF NOTE_OF MISSING
 
-# vfsblk_add ARGS...: prints the device node, or why it failed.
-vfsblk_add() {
-	local out dev
-	out=$("$VFSBLKCTL" add "$@" 2>&1) || { echo "vfsblkctl add $*: $out"; return 1; }
-	dev=$(grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n1)
-	[ -n "$dev" ] || { echo "vfsblkctl add $* printed no device: $out"; return 1; }
-	wait_node "$dev" || { echo "no node $dev"; return 1; }
-	echo "$dev"
-}
-
 sys_dio() { # DEV KIND(loop|vfsblk): the dio attribute, or "" when absent
 	local f=/sys/block/${1##*/}/$2/dio
 	if [ -r "$f" ]; then cat "$f"; fi

@@ -66,13 +66,13 @@ echo 0 >/proc/sys/kernel/kptr_restrict
 echo -1 >/proc/sys/kernel/perf_event_paranoid
 
 target_path() { # TARGET: prints the path fio runs on
-	local out dev
+	local dev
 	case "$1" in
 	file)	echo "$MNT/f1" ;;
 	vfsblk-dio)
-		out=$("$VFSBLKCTL" add --direct-io=on "$MNT/f1")
-		dev=$(grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n 1)
-		wait_node "$dev" && echo "$dev" ;;
+		dev=$(vfsblk_add --direct-io=on "$MNT/f1") ||
+			{ echo "$dev" >&2; return 1; }
+		echo "$dev" ;;
 	loop-dio)
 		losetup --direct-io=on -f --show "$MNT/f2" ;;
 	*)	echo "unknown target $1" >&2

@@ -19,6 +19,24 @@ wait_node() {
 	return 1
 }
 
+# vfsblk_add [-t SECONDS] ARG...: vfsblkctl add ARG..., then wait for the
+# node of the device it printed, at most SECONDS (10). Prints the node, or
+# why it failed and returns 1.
+vfsblk_add() {
+	local bound=10 out dev
+	if [ "${1:-}" = -t ]; then
+		bound=$2
+		shift 2
+	fi
+	out=$("$VFSBLKCTL" add "$@" 2>&1) ||
+		{ echo "vfsblkctl add $*: $out"; return 1; }
+	dev=$(grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n1)
+	[ -n "$dev" ] ||
+		{ echo "vfsblkctl add $* printed no device: $out"; return 1; }
+	wait_node "$dev" "$bound" || { echo "no node $dev"; return 1; }
+	echo "$dev"
+}
+
 # Devices currently bound, as vfsblkN names.
 vfs_devices() {
 	local d

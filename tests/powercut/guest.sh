@@ -24,6 +24,7 @@
 
 set -euo pipefail
 
+# shellcheck source=tests/lib/guest-common.sh
 . "$VFSBLK_TREE/tests/lib/guest-common.sh"
 
 check="" work=0 unsafe=0 nblocks=512 dio=off
@@ -43,22 +44,16 @@ BACKING=$DIR/backing
 MNT=/mnt/vfs
 mkdir -p "$DIR" "$MNT"
 
-# add_dev [MODE]: bind the backing file with --direct-io=MODE (off).
+# add_dev MODE: bind the backing file with --direct-io=MODE; sets dev to
+# its node (waited for at most 60 s), or exits with why it failed.
 add_dev() {
-	local out
-	out=$("$VFSBLKCTL" add --direct-io="${1:-off}" "$BACKING")
-	grep -o '/dev/vfsblk[0-9]\+' <<<"$out" | head -n 1
-}
-
-# The node of a device just added, at most 60 s later.
-wait_dev() {
-	wait_node "$1" 60 || { echo "no $1"; return 1; }
+	dev=$(vfsblk_add -t 60 --direct-io="$1" "$BACKING") ||
+		{ echo "$dev"; exit 1; }
 }
 
 if [ -n "$check" ]; then
 	[ -f "$BACKING" ] || { echo "CHECK-ERROR no backing file $BACKING"; exit 1; }
-	dev=$(add_dev)
-	wait_dev "$dev"
+	add_dev off
 	mounted=0 lost=$check fsck=0
 	if mount -t ext4 "$dev" "$MNT"; then
 		mounted=1
@@ -83,8 +78,7 @@ if [ "$work" = 1 ]; then
 	rm -f "$BACKING"
 	fallocate -l 64M "$BACKING"
 	sync
-	dev=$(add_dev "$dio")
-	wait_dev "$dev"
+	add_dev "$dio"
 	want=0
 	[ "$dio" = off ] || want=1
 	[ "$(cat "/sys/block/${dev##*/}/vfsblk/dio")" = "$want" ] || {
