@@ -85,11 +85,6 @@ ms() { awk -v s="$1" 'BEGIN { printf "%dms", s * 1000 }'; }
 declare -A FILE_OF=([file]=f1 [loop]=f1 [vfsblk]=f2 [loop-dio]=f3 [vfsblk-dio]=f4)
 declare -A DEV_OF DIO_OF NOTE_OF MISSING
 
-sys_dio() { # DEV KIND(loop|vfsblk): the dio attribute, or "" when absent
-	local f=/sys/block/${1##*/}/$2/dio
-	if [ -r "$f" ]; then cat "$f"; fi
-}
-
 # setup_target TARGET DIR: bind the device; fills DEV_OF, DIO_OF (the direct
 # I/O mode in effect: 1, 0, or "" when the kernel does not say), NOTE_OF,
 # or MISSING (why it cannot be set up).

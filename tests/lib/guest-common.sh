@@ -37,6 +37,13 @@ vfsblk_add() {
 	echo "$dev"
 }
 
+# sys_dio DEV [KIND]: the direct I/O mode of block device DEV as sysfs
+# says in KIND/dio (KIND vfsblk, or loop), or nothing when it has none.
+sys_dio() {
+	local f=/sys/block/${1##*/}/${2:-vfsblk}/dio
+	if [ -r "$f" ]; then cat "$f"; fi
+}
+
 # Devices currently bound, as vfsblkN names.
 vfs_devices() {
 	local d

@@ -81,7 +81,7 @@ if [ "$work" = 1 ]; then
 	add_dev "$dio"
 	want=0
 	[ "$dio" = off ] || want=1
-	[ "$(cat "/sys/block/${dev##*/}/vfsblk/dio")" = "$want" ] || {
+	[ "$(sys_dio "$dev")" = "$want" ] || {
 		echo "WORKLOAD-ERROR --direct-io=$dio not in effect on $dev"
 		exit 1
 	}
