@@ -86,13 +86,8 @@ expect_fail() {
 
 # vfs_add FILE [ARGS...]: add a device, print its node (/dev/vfsblkN).
 vfs_add() {
-	local out dev
-	out=$("$VFSBLKCTL" add "$@") || die "vfsblkctl add $* failed: $out"
-	# No grep: every process costs in the emulated guest.
-	[[ "$out" =~ /dev/vfsblk[0-9]+ ]] ||
-		die "vfsblkctl add $* printed no device: $out"
-	dev=${BASH_REMATCH[0]}
-	wait_for test -b "$dev"
+	local dev
+	dev=$(vfsblk_add -t "$WAIT_BOUND" "$@") || die "$dev"
 	echo "$dev"
 }
 
