@@ -262,21 +262,32 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
 }
 
 /*
+ * May the task that hands @dev a request serve it itself, without a worker?
+ * Only while inline submission is on (the module parameter) and when @dev
+ * is not stacked on another vfsblk device: serving a request of @dev from
+ * the task that submitted it must not recurse into the device below.
+ */
+static bool vfsblk_inline_allowed(const struct vfsblk_device *dev)
+{
+	return READ_ONCE(vfsblk_inline) && dev->depth <= 1;
+}
+
+/*
  * Can the backing file serve @rq asynchronously, with the one VFS call of
  * vfsblk_start_async()? A READ, or a WRITE with direct I/O in effect (a
  * buffered write may block whatever the flags say), when inline
- * submission is on, the file can promise not to block (FMODE_NOWAIT) and
- * the device is not stacked on another vfsblk device (no recursion into
- * it from here). Not a buffered read of a block device: the block
- * device's read_iter takes its inode lock shared whatever IOCB_NOWAIT
- * says, and the submitter may hold the same lock class already, that of
- * this device's inode, when readahead of a buffered read of this device
- * flushes its plug (lockdep sees recursion). Sets *@dir.
+ * submission is allowed (vfsblk_inline_allowed()) and the file can
+ * promise not to block (FMODE_NOWAIT). Not a buffered read of a block
+ * device: the block device's read_iter takes its inode lock shared
+ * whatever IOCB_NOWAIT says, and the submitter may hold the same lock
+ * class already, that of this device's inode, when readahead of a
+ * buffered read of this device flushes its plug (lockdep sees recursion).
+ * Sets *@dir.
  */
 static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 			     unsigned int *dir)
 {
-	if (!READ_ONCE(vfsblk_inline) || dev->depth > 1 ||
+	if (!vfsblk_inline_allowed(dev) ||
 	    !(dev->backing->f_mode & FMODE_NOWAIT))
 		return false;
 	if (req_op(rq) == REQ_OP_READ) {
@@ -610,8 +621,7 @@ static bool vfsblk_flush_inline(struct vfsblk_device *dev,
 	struct vfsblk_aside aside;
 	int ret;
 
-	if (!READ_ONCE(vfsblk_inline) || !dev->dio || dev->depth > 1 ||
-	    current->journal_info)
+	if (!vfsblk_inline_allowed(dev) || !dev->dio || current->journal_info)
 		return false;
 
 	vfsblk_set_aside(&aside);
