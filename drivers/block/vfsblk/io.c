@@ -435,34 +435,51 @@ static bool vfsblk_submit_inline(struct vfsblk_device *dev,
 	return started;
 }
 
+/*
+ * The source of vfsblk_write_zero_pages(): the zero page, VFSBLK_ZERO_PAGES
+ * times. Filled once by vfsblk_io_init() at module load, read-only after,
+ * shared by every device.
+ */
+#define VFSBLK_ZERO_PAGES	16
+static struct bio_vec vfsblk_zero_bvec[VFSBLK_ZERO_PAGES] __ro_after_init;
+
+/**
+ * vfsblk_io_init() - set up what the I/O path of every device shares.
+ *
+ * Called once from the module's init, before any device exists.
+ */
+void __init vfsblk_io_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFSBLK_ZERO_PAGES; i++)
+		vfsblk_zero_bvec[i] = (struct bio_vec) {
+			.bv_page = ZERO_PAGE(0),
+			.bv_len = PAGE_SIZE,
+		};
+}
+
 /* Write zeroes over [pos, pos + len) with ordinary writes of the zero page. */
-static int vfsblk_write_zero_pages(struct vfsblk_device *dev,
-				   struct vfsblk_cmd *cmd, loff_t pos,
+static int vfsblk_write_zero_pages(struct vfsblk_device *dev, loff_t pos,
 				   loff_t len)
 {
 	struct file *file = dev->backing;
 	struct iov_iter iter;
-	unsigned int i;
 	ssize_t ret = 0;
 
 	/* As for writes: never grow a file truncated under the device. */
 	if (pos + len > vfsblk_file_size(file))
 		return -EIO;
-	for (i = 0; i < VFSBLK_INLINE_BVECS; i++)
-		cmd->inline_bvec[i] = (struct bio_vec) {
-			.bv_page = ZERO_PAGE(0),
-			.bv_len = PAGE_SIZE,
-		};
 
 	while (len > 0) {
 		size_t chunk = min_t(loff_t, len,
-				     VFSBLK_INLINE_BVECS * PAGE_SIZE);
+				     VFSBLK_ZERO_PAGES * PAGE_SIZE);
 		struct kiocb iocb = {
 			.ki_filp = file,
 			.ki_pos = pos,
 		};
 
-		iov_iter_bvec(&iter, ITER_SOURCE, cmd->inline_bvec,
+		iov_iter_bvec(&iter, ITER_SOURCE, vfsblk_zero_bvec,
 			      DIV_ROUND_UP(chunk, PAGE_SIZE), chunk);
 		file_start_write(file);
 		ret = file->f_op->write_iter(&iocb, &iter);
@@ -515,8 +532,7 @@ static int vfsblk_discard(struct vfsblk_device *dev, loff_t pos, loff_t len)
  * else allocate zeroed blocks, else write zeroes; each method the backing
  * filesystem refuses once is not tried again.
  */
-static int vfsblk_write_zeroes(struct vfsblk_device *dev,
-			       struct vfsblk_cmd *cmd, struct request *rq,
+static int vfsblk_write_zeroes(struct vfsblk_device *dev, struct request *rq,
 			       loff_t pos, loff_t len)
 {
 	int ret;
@@ -537,7 +553,7 @@ static int vfsblk_write_zeroes(struct vfsblk_device *dev,
 			return ret;
 		WRITE_ONCE(dev->no_zero_range, true);
 	}
-	return vfsblk_write_zero_pages(dev, cmd, pos, len);
+	return vfsblk_write_zero_pages(dev, pos, len);
 }
 
 static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
@@ -560,7 +576,7 @@ static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 	case REQ_OP_DISCARD:
 		return vfsblk_discard(dev, pos, len);
 	case REQ_OP_WRITE_ZEROES:
-		return vfsblk_write_zeroes(dev, cmd, rq, pos, len);
+		return vfsblk_write_zeroes(dev, rq, pos, len);
 	default:
 		return -EOPNOTSUPP;
 	}

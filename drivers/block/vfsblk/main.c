@@ -588,6 +588,7 @@ static int __init vfsblk_init(void)
 		       vfsblk_minors);
 		return -EINVAL;
 	}
+	vfsblk_io_init();
 	vfsblk_major = register_blkdev(0, "vfsblk");
 	if (vfsblk_major < 0)
 		return vfsblk_major;

@@ -194,8 +194,13 @@ struct vfsblk_device {
  */
 #define VFSBLK_BATCH_INFLIGHT	2
 
-/* Number of bio_vecs a request carries inline before it allocates. */
-#define VFSBLK_INLINE_BVECS	16
+/*
+ * Number of bio_vecs a request carries inline before it allocates: room for
+ * the small merges of a few bios. Every request of every hardware queue
+ * holds them for the life of the device, so they are few: loop allocates
+ * for every request made of several bios.
+ */
+#define VFSBLK_INLINE_BVECS	4
 
 /**
  * struct vfsblk_cmd - per-request state, in the blk-mq pdu.
@@ -219,8 +224,8 @@ struct vfsblk_cmd {
 	struct list_head list;
 	struct kiocb iocb;
 	struct bio_vec *bvec;
-	atomic_t ref;
 	long ret;
+	atomic_t ref;
 	bool sb_writers;
 	bool inline_submit;
 	struct bio_vec inline_bvec[VFSBLK_INLINE_BVECS];
@@ -256,6 +261,7 @@ void vfsblk_discard_workfn(struct work_struct *work);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;
+void vfsblk_io_init(void);
 void vfsblk_batch_workfn(struct work_struct *work);
 
 /* ctl.c */
