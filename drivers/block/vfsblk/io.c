@@ -227,7 +227,6 @@ static void vfsblk_async_done(struct vfsblk_cmd *cmd)
 		cmd->sb_writers = false;
 	}
 	vfsblk_rw_release(cmd);
-	atomic_dec(&dev->async_inflight);
 
 	if (ret != blk_rq_bytes(rq)) {
 		queue_work(dev->wq, &cmd->work);
@@ -259,6 +258,20 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
 
 	cmd->ret = ret;
 	vfsblk_async_put(cmd);
+}
+
+/*
+ * ki_complete: the backing file completes a call it had queued (the call
+ * returned -EIOCBQUEUED; it never calls this for a call that returned
+ * anything else).
+ */
+static void vfsblk_aio_queued_complete(struct kiocb *iocb, long ret)
+{
+	struct vfsblk_cmd *cmd = container_of(iocb, struct vfsblk_cmd, iocb);
+	struct vfsblk_device *dev = blk_mq_rq_from_pdu(cmd)->q->queuedata;
+
+	atomic_dec(&dev->async_queued);
+	vfsblk_aio_complete(iocb, ret);
 }
 
 /*
@@ -307,12 +320,13 @@ static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 /*
  * Start the one VFS call of an asynchronous READ or WRITE: a kiocb
  * completed by vfsblk_aio_complete(), from ki_complete when the backing
- * file queued the I/O, else here. @inline_submit: the submitting task
- * calls, which must not block: IOCB_NOWAIT, and for a buffered read
- * IOCB_NOIO (it fails or comes back short unless the page cache holds its
- * whole range uptodate and no readahead is due); a write takes the
- * freeze protection only if it can at once. Otherwise a worker calls,
- * which may block. Returns false when nothing was started.
+ * file queued the I/O (counted in &vfsblk_device.async_queued until
+ * then), else here. @inline_submit: the submitting task calls, which must
+ * not block: IOCB_NOWAIT, and for a buffered read IOCB_NOIO (it fails or
+ * comes back short unless the page cache holds its whole range uptodate
+ * and no readahead is due); a write takes the freeze protection only if
+ * it can at once. Otherwise a worker calls, which may block. Returns
+ * false when nothing was started.
  */
 static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
 			       struct vfsblk_cmd *cmd, unsigned int dir,
@@ -341,12 +355,14 @@ static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
 		if (!dev->dio)
 			cmd->iocb.ki_flags |= IOCB_NOIO;
 	}
-	cmd->iocb.ki_complete = vfsblk_aio_complete;
+	cmd->iocb.ki_complete = vfsblk_aio_queued_complete;
 	cmd->inline_submit = inline_submit;
 	atomic_set(&cmd->ref, 2);
-	atomic_inc(&dev->async_inflight);
 
 	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
+	/* Before the put: the request may end with it, and @cmd be reused. */
+	if (ret == -EIOCBQUEUED)
+		atomic_inc(&dev->async_queued);
 	vfsblk_async_put(cmd);
 	if (ret != -EIOCBQUEUED)
 		vfsblk_aio_complete(&cmd->iocb, ret);
@@ -759,20 +775,21 @@ static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
 
 /*
  * Should a direct READ or WRITE the submitting task could start itself go
- * to the batch list instead? Yes while the backing file has
- * %VFSBLK_BATCH_INFLIGHT or more asynchronous requests of the device in
- * flight: its I/O then completes later, not within the call (a virtio
- * disk, not a RAM disk), and starting it costs the submitter most of the
- * time of a request (on a virtual machine, a notification of the host per
- * call). The worker starts the batch on another CPU, under one plug, while
- * the submitter goes on queueing: the two overlap, as they do for loop.
- * At queue depth 1, or when the file serves each call at once, the
- * submitter keeps serving its own requests, with no hand-off.
+ * to the batch list instead? Yes while the backing file holds
+ * %VFSBLK_BATCH_QUEUED or more of the device's calls queued: its I/O
+ * completes later, not within the call (a virtio disk, not a RAM disk),
+ * and starting it costs the submitter most of the time of a request (on a
+ * virtual machine, a notification of the host per call). The worker
+ * starts the batch on another CPU, under one plug, while the submitter
+ * goes on queueing: the two overlap, as they do for loop. At queue depth
+ * 1, or when the file serves each call within it (a call still running
+ * on another CPU does not count), the submitter keeps serving its own
+ * requests, with no hand-off.
  */
 static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 {
 	return dev->dio &&
-	       atomic_read(&dev->async_inflight) >= VFSBLK_BATCH_INFLIGHT;
+	       atomic_read(&dev->async_queued) >= VFSBLK_BATCH_QUEUED;
 }
 
 static void vfsblk_batch_add(struct vfsblk_device *dev, struct vfsblk_cmd *cmd)

@@ -143,11 +143,13 @@ struct vfsblk_config {
  * @batch_lock: protects @batch_list.
  * @batch_list: requests queue_rq() handed over to @batch_work, in the
  *	order they came: buffered writes, and direct reads and writes that
- *	came while @async_inflight was %VFSBLK_BATCH_INFLIGHT or more.
+ *	came while @async_queued was %VFSBLK_BATCH_QUEUED or more.
  * @batch_work: serves the requests of @batch_list one after another
  *	(on @wq, never concurrently with itself).
- * @async_inflight: asynchronous READ and WRITE calls on the backing file
- *	started and not yet completed (vfsblk_start_async()).
+ * @async_queued: asynchronous READ and WRITE calls the backing file has
+ *	queued and not yet completed: counted when the call returns
+ *	-EIOCBQUEUED, uncounted by its ki_complete, which may come first
+ *	(the count is then -1 for a moment; it only guides the hand-off).
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -182,17 +184,17 @@ struct vfsblk_device {
 	spinlock_t batch_lock;		/* protects batch_list */
 	struct list_head batch_list;
 	struct work_struct batch_work;
-	atomic_t async_inflight;
+	atomic_t async_queued;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
 };
 
 /*
- * Asynchronous calls in flight on the backing file from which queue_rq()
- * hands direct reads and writes to the batch worker (io.c).
+ * Calls the backing file holds queued from which queue_rq() hands direct
+ * reads and writes to the batch worker (io.c).
  */
-#define VFSBLK_BATCH_INFLIGHT	2
+#define VFSBLK_BATCH_QUEUED	1
 
 /*
  * Number of bio_vecs a request carries inline before it allocates: room for
