@@ -13,9 +13,10 @@
  * ->commit_rqs), under one plug: buffered writes, each of which takes the
  * backing file's inode lock for itself (workers writing the same file at
  * once would only contend for it), and direct reads and writes that come
- * while the backing file still has earlier ones in flight: the worker
- * starts them asynchronously on another CPU while the submitter queues
- * more. Everything else, and whatever the backing file would not serve
+ * while the backing file still has earlier ones queued, or while their
+ * task has earlier ones with the worker: the worker starts them
+ * asynchronously on another CPU while the submitter queues more.
+ * Everything else, and whatever the backing file would not serve
  * without blocking, goes to the device's own unbound workqueue (its work
  * item lives in the request's pdu, so nothing is allocated). All serve a
  * request with one VFS call on the backing file: one kiocb and one bvec
@@ -602,6 +603,7 @@ static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 static void vfsblk_end(struct request *rq, int ret)
 {
 	struct vfsblk_device *dev = rq->q->queuedata;
+	struct vfsblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -622,6 +624,11 @@ static void vfsblk_end(struct request *rq, int ret)
 	}
 	if (ret)
 		atomic64_inc(&dev->stats.errors);
+	/* Before the end: its submitter may send the next one at once. */
+	if (cmd->batched) {
+		cmd->batched = false;
+		atomic_dec(&dev->batch_pending);
+	}
 	blk_mq_end_request(rq, errno_to_blk_status(ret));
 }
 
@@ -775,21 +782,36 @@ static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
 
 /*
  * Should a direct READ or WRITE the submitting task could start itself go
- * to the batch list instead? Yes while the backing file holds
- * %VFSBLK_BATCH_QUEUED or more of the device's calls queued: its I/O
- * completes later, not within the call (a virtio disk, not a RAM disk),
- * and starting it costs the submitter most of the time of a request (on a
- * virtual machine, a notification of the host per call). The worker
- * starts the batch on another CPU, under one plug, while the submitter
- * goes on queueing: the two overlap, as they do for loop. At queue depth
- * 1, or when the file serves each call within it (a call still running
- * on another CPU does not count), the submitter keeps serving its own
- * requests, with no hand-off.
+ * to the batch list instead? The worker starts the batch on another CPU,
+ * under one plug, while the submitter goes on queueing: the two overlap,
+ * as they do for loop. Yes
+ * - while the backing file holds %VFSBLK_BATCH_QUEUED or more of the
+ *   device's calls queued: its I/O completes later, not within the call
+ *   (a virtio disk, not a RAM disk), and starting it costs the submitter
+ *   most of the time of a request (on a virtual machine, a notification
+ *   of the host per call);
+ * - while the submitting task has a direct request of its own in the
+ *   batch list or in the worker: it submits without waiting for each
+ *   (libaio at a queue depth above 1), so the worker's CPU adds to its
+ *   own even when the file completes every call within it (a RAM disk);
+ * - for one request in %VFSBLK_BATCH_PROBE, which finds such a task.
+ * A task that waits for each request (queue depth 1), or any number of
+ * them, keeps serving its own requests, with no hand-off, but for the
+ * probes.
  */
 static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 {
-	return dev->dio &&
-	       atomic_read(&dev->async_queued) >= VFSBLK_BATCH_QUEUED;
+	if (!dev->dio)
+		return false;
+	if (atomic_read(&dev->async_queued) >= VFSBLK_BATCH_QUEUED)
+		return true;
+	if (atomic_read(&dev->batch_pending) > 0 &&
+	    READ_ONCE(dev->batch_task) == current)
+		return true;
+	if (atomic_inc_return(&dev->batch_probe) & (VFSBLK_BATCH_PROBE - 1))
+		return false;
+	WRITE_ONCE(dev->batch_task, current);
+	return true;
 }
 
 static void vfsblk_batch_add(struct vfsblk_device *dev, struct vfsblk_cmd *cmd)
@@ -809,6 +831,8 @@ static void vfsblk_dispatch(struct vfsblk_device *dev, struct request *rq,
 		return;
 	if (vfsblk_async_dir(dev, rq, &dir)) {
 		if (vfsblk_batch_dio(dev)) {
+			cmd->batched = true;
+			atomic_inc(&dev->batch_pending);
 			vfsblk_batch_add(dev, cmd);
 			return;
 		}
@@ -859,6 +883,7 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	cmd->bvec = NULL;
 	cmd->sb_writers = false;
 	cmd->inline_submit = false;
+	cmd->batched = false;
 	return 0;
 }
 

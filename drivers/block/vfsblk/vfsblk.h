@@ -143,13 +143,20 @@ struct vfsblk_config {
  * @batch_lock: protects @batch_list.
  * @batch_list: requests queue_rq() handed over to @batch_work, in the
  *	order they came: buffered writes, and direct reads and writes that
- *	came while @async_queued was %VFSBLK_BATCH_QUEUED or more.
+ *	came while @async_queued was %VFSBLK_BATCH_QUEUED or more, or
+ *	while their task, @batch_task, had others pending there.
  * @batch_work: serves the requests of @batch_list one after another
  *	(on @wq, never concurrently with itself).
  * @async_queued: asynchronous READ and WRITE calls the backing file has
  *	queued and not yet completed: counted when the call returns
  *	-EIOCBQUEUED, uncounted by its ki_complete, which may come first
  *	(the count is then -1 for a moment; it only guides the hand-off).
+ * @batch_pending: direct requests handed to @batch_work and not yet
+ *	ended.
+ * @batch_task: the task whose direct requests go to @batch_work while it
+ *	has one there still pending; only compared, never dereferenced.
+ * @batch_probe: direct requests counted for the probes of
+ *	vfsblk_batch_dio().
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -185,6 +192,9 @@ struct vfsblk_device {
 	struct list_head batch_list;
 	struct work_struct batch_work;
 	atomic_t async_queued;
+	atomic_t batch_pending;
+	const struct task_struct *batch_task;
+	atomic_t batch_probe;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
@@ -195,6 +205,13 @@ struct vfsblk_device {
  * reads and writes to the batch worker (io.c).
  */
 #define VFSBLK_BATCH_QUEUED	1
+
+/*
+ * One direct request in this many (a power of two) that the submitting
+ * task could serve itself goes to the batch worker instead, to find out
+ * whether the task submits more while it is pending (io.c).
+ */
+#define VFSBLK_BATCH_PROBE	256
 
 /*
  * Number of bio_vecs a request carries inline before it allocates: room for
@@ -219,6 +236,7 @@ struct vfsblk_device {
  *	freeze protection, handed over from the submitter to the completion.
  * @inline_submit: the asynchronous submission was made by the task that
  *	submitted the request, not by a worker.
+ * @batched: a direct request counted in &vfsblk_device.batch_pending.
  * @inline_bvec: room for small multi-bio requests, no allocation needed.
  */
 struct vfsblk_cmd {
@@ -230,6 +248,7 @@ struct vfsblk_cmd {
 	atomic_t ref;
 	bool sb_writers;
 	bool inline_submit;
+	bool batched;
 	struct bio_vec inline_bvec[VFSBLK_INLINE_BVECS];
 };
 
