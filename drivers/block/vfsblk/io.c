@@ -32,6 +32,7 @@
 #include <linux/fs.h>
 #include <linux/falloc.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -781,6 +782,13 @@ static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
 }
 
 /*
+ * Direct requests each CPU counted for the probes of vfsblk_batch_dio(),
+ * whatever their device: one counter per CPU, so that tasks submitting
+ * on many CPUs do not share one cache line for it.
+ */
+static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
+
+/*
  * Should a direct READ or WRITE the submitting task could start itself go
  * to the batch list instead? The worker starts the batch on another CPU,
  * under one plug, while the submitter goes on queueing: the two overlap,
@@ -791,13 +799,14 @@ static void vfsblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
  *   most of the time of a request (on a virtual machine, a notification
  *   of the host per call);
  * - while the submitting task has a direct request of its own in the
- *   batch list or in the worker: it submits without waiting for each
- *   (libaio at a queue depth above 1), so the worker's CPU adds to its
- *   own even when the file completes every call within it (a RAM disk);
- * - for one request in %VFSBLK_BATCH_PROBE, which finds such a task.
- * A task that waits for each request (queue depth 1), or any number of
- * them, keeps serving its own requests, with no hand-off, but for the
- * probes.
+ *   batch list or in the worker (the device remembers one task, that of
+ *   its last probe): it submits without waiting for each (libaio at a
+ *   queue depth above 1), so the worker's CPU adds to its own even when
+ *   the file completes every call within it (a RAM disk);
+ * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
+ *   such a task.
+ * Tasks that wait for each request (queue depth 1), however many, keep
+ * serving their own requests, with no hand-off but for the probes.
  */
 static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 {
@@ -808,7 +817,7 @@ static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 	if (atomic_read(&dev->batch_pending) > 0 &&
 	    READ_ONCE(dev->batch_task) == current)
 		return true;
-	if (atomic_inc_return(&dev->batch_probe) & (VFSBLK_BATCH_PROBE - 1))
+	if (this_cpu_inc_return(vfsblk_batch_probe) & (VFSBLK_BATCH_PROBE - 1))
 		return false;
 	WRITE_ONCE(dev->batch_task, current);
 	return true;

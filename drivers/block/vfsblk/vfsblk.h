@@ -155,8 +155,6 @@ struct vfsblk_config {
  *	ended.
  * @batch_task: the task whose direct requests go to @batch_work while it
  *	has one there still pending; only compared, never dereferenced.
- * @batch_probe: direct requests counted for the probes of
- *	vfsblk_batch_dio().
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -194,7 +192,6 @@ struct vfsblk_device {
 	atomic_t async_queued;
 	atomic_t batch_pending;
 	const struct task_struct *batch_task;
-	atomic_t batch_probe;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
@@ -207,9 +204,9 @@ struct vfsblk_device {
 #define VFSBLK_BATCH_QUEUED	1
 
 /*
- * One direct request in this many (a power of two) that the submitting
- * task could serve itself goes to the batch worker instead, to find out
- * whether the task submits more while it is pending (io.c).
+ * One direct request in this many (a power of two) on each CPU that the
+ * submitting task could serve itself goes to the batch worker instead, to
+ * find out whether the task submits more while it is pending (io.c).
  */
 #define VFSBLK_BATCH_PROBE	256
 
