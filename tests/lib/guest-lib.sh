@@ -95,6 +95,59 @@ dev_index() { local d=${1##*/}; echo "${d#vfsblk}"; }
 dev_exists() { [ -e "/sys/block/${1##*/}" ]; }
 dev_gone() { ! dev_exists "$1"; }
 
+# is WHAT GOT WANT: GOT must be WANT.
+is() { [ "$2" = "$3" ] || die "$1: '$2', want '$3'"; }
+# has TEXT PART: TEXT must contain PART.
+has() { grep -qF -- "$2" <<<"$1" || die "no '$2' in: $1"; }
+
+# sattr DEV ATTR: /sys/block/vfsblkN/vfsblk/ATTR of DEV, given as its
+# index N, its name vfsblkN or its node /dev/vfsblkN.
+sattr() {
+	local d=${1##*/}
+	cat "/sys/block/vfsblk${d#vfsblk}/vfsblk/$2"
+}
+
+# padd ARGS...: add a device with ctlprobe, wait for its node, print its
+# index.
+padd() {
+	local out
+	out=$("$CTLPROBE" add "$@") || die "ctlprobe add $* failed: $out"
+	out=${out#OK index=}
+	out=${out%% *}
+	wait_for test -b "/dev/vfsblk$out"
+	echo "$out"
+}
+# iget N FIELD: one field of device N's INFO, from ctlprobe.
+iget() { "$CTLPROBE" info "$1" --get "$2"; }
+# prm N: remove device N with ctlprobe and wait until it is gone.
+prm() {
+	run "$CTLPROBE" remove "$1"
+	wait_for dev_gone "/dev/vfsblk$1"
+}
+
+# xrun WANT ARGS...: vfsblkctl ARGS must exit WANT, with exactly one line
+# on stderr when WANT is not 0; $out and $err hold what it printed.
+xrun() {
+	local want=$1 rc=0
+	shift
+	"$VFSBLKCTL" "$@" >"$CASE_DIR/out" 2>"$CASE_DIR/err" || rc=$?
+	out=$(cat "$CASE_DIR/out")
+	err=$(cat "$CASE_DIR/err")
+	echo "+ vfsblkctl $* -> $rc${out:+ | $out}${err:+ | $err}"
+	[ "$rc" = "$want" ] || die "vfsblkctl $*: exit $rc, want $want"
+	if [ "$want" != 0 ] && [ "$(wc -l <"$CASE_DIR/err")" != 1 ]; then
+		die "vfsblkctl $*: stderr is not one line"
+	fi
+	return 0
+}
+# jcheck JSON EXPR: JSON parses, and the Python EXPR on it (d) is true.
+jcheck() {
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" ||
+		die "JSON check failed: $2 on: $1"
+}
+
 # The module must be loaded with no device: the state every case starts in.
 [ -c "$CONTROL" ] || die "$CONTROL missing at case start"
 [ -z "$(vfs_devices)" ] || die "devices exist at case start: $(vfs_devices)"
