@@ -102,10 +102,7 @@ has() { grep -qF -- "$2" <<<"$1" || die "no '$2' in: $1"; }
 
 # sattr DEV ATTR: /sys/block/vfsblkN/vfsblk/ATTR of DEV, given as its
 # index N, its name vfsblkN or its node /dev/vfsblkN.
-sattr() {
-	local d=${1##*/}
-	cat "/sys/block/vfsblk${d#vfsblk}/vfsblk/$2"
-}
+sattr() { cat "/sys/block/vfsblk$(dev_index "$1")/vfsblk/$2"; }
 
 # padd ARGS...: add a device with ctlprobe, wait for its node, print its
 # index.
