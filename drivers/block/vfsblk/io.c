@@ -13,9 +13,10 @@
  * ->commit_rqs), under one plug: buffered writes, each of which takes the
  * backing file's inode lock for itself (workers writing the same file at
  * once would only contend for it), and direct reads and writes that come
- * while the backing file still has earlier ones queued, or while their
- * task has earlier ones with the worker: the worker starts them
- * asynchronously on another CPU while the submitter queues more.
+ * while the backing file still has earlier ones queued, or while (and
+ * for a while after) their task has earlier ones with the worker: the
+ * worker starts them asynchronously on another CPU while the submitter
+ * queues more.
  * Everything else, and whatever the backing file would not serve
  * without blocking, goes to the device's own unbound workqueue (its work
  * item lives in the request's pdu, so nothing is allocated). All serve a
@@ -798,15 +799,21 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   (a virtio disk, not a RAM disk), and starting it costs the submitter
  *   most of the time of a request (on a virtual machine, a notification
  *   of the host per call);
- * - while the submitting task has a direct request of its own in the
- *   batch list or in the worker (the device remembers one task, that of
- *   its last probe): it submits without waiting for each (libaio at a
- *   queue depth above 1), so the worker's CPU adds to its own even when
- *   the file completes every call within it (a RAM disk);
+ * - for a request of a task that has one of its own in the batch list
+ *   or in the worker (the device remembers one task, that of its last
+ *   probe), and for the task's next %VFSBLK_BATCH_STICK direct ones: it
+ *   submits without waiting for each (libaio at a queue depth above 1),
+ *   so the worker's CPU adds to its own even when the file completes
+ *   every call within it (a RAM disk). They go over whether or not the
+ *   worker has caught up meanwhile: a task that took its requests back
+ *   whenever the list ran empty would end up serving most of them
+ *   itself, with the worker idle between its probes;
  * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
  *   such a task.
  * Tasks that wait for each request (queue depth 1), however many, keep
  * serving their own requests, with no hand-off but for the probes.
+ * The device's batch_task and batch_stick are read and written without a
+ * lock, from whichever CPU submits: a lost update only moves a hand-off.
  */
 static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 {
@@ -814,12 +821,22 @@ static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 		return false;
 	if (atomic_read(&dev->async_queued) >= VFSBLK_BATCH_QUEUED)
 		return true;
-	if (atomic_read(&dev->batch_pending) > 0 &&
-	    READ_ONCE(dev->batch_task) == current)
-		return true;
+	if (READ_ONCE(dev->batch_task) == current) {
+		unsigned int stick = READ_ONCE(dev->batch_stick);
+
+		if (stick) {
+			WRITE_ONCE(dev->batch_stick, stick - 1);
+			return true;
+		}
+		if (atomic_read(&dev->batch_pending) > 0) {
+			WRITE_ONCE(dev->batch_stick, VFSBLK_BATCH_STICK);
+			return true;
+		}
+	}
 	if (this_cpu_inc_return(vfsblk_batch_probe) & (VFSBLK_BATCH_PROBE - 1))
 		return false;
 	WRITE_ONCE(dev->batch_task, current);
+	WRITE_ONCE(dev->batch_stick, 0);
 	return true;
 }
 

@@ -144,7 +144,8 @@ struct vfsblk_config {
  * @batch_list: requests queue_rq() handed over to @batch_work, in the
  *	order they came: buffered writes, and direct reads and writes that
  *	came while @async_queued was %VFSBLK_BATCH_QUEUED or more, or
- *	while their task, @batch_task, had others pending there.
+ *	from their task, @batch_task, while it had others pending there
+ *	or while @batch_stick was above zero.
  * @batch_work: serves the requests of @batch_list one after another
  *	(on @wq, never concurrently with itself).
  * @async_queued: asynchronous READ and WRITE calls the backing file has
@@ -154,7 +155,11 @@ struct vfsblk_config {
  * @batch_pending: direct requests handed to @batch_work and not yet
  *	ended.
  * @batch_task: the task whose direct requests go to @batch_work while it
- *	has one there still pending; only compared, never dereferenced.
+ *	has one there still pending, set by the probes; only compared, never
+ *	dereferenced.
+ * @batch_stick: direct requests of @batch_task still to go to @batch_work
+ *	whether or not it has one pending there: %VFSBLK_BATCH_STICK when it
+ *	was found with one pending, zero when a probe sets @batch_task.
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -192,6 +197,7 @@ struct vfsblk_device {
 	atomic_t async_queued;
 	atomic_t batch_pending;
 	const struct task_struct *batch_task;
+	unsigned int batch_stick;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
@@ -209,6 +215,13 @@ struct vfsblk_device {
  * find out whether the task submits more while it is pending (io.c).
  */
 #define VFSBLK_BATCH_PROBE	256
+
+/*
+ * Direct requests of a task found submitting while it has one of its own
+ * with the batch worker that go to the worker too, before that is looked
+ * at again (io.c).
+ */
+#define VFSBLK_BATCH_STICK	256
 
 /*
  * Number of bio_vecs a request carries inline before it allocates: room for
