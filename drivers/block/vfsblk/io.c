@@ -802,10 +802,10 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  * - for a request of a task that has one of its own in the batch list
  *   or in the worker (as far as the device tells: it remembers one task,
  *   that of its last probe, and counts the pending requests of all), and
- *   for the task's next %VFSBLK_BATCH_STICK direct ones: it
- *   submits without waiting for each (libaio at a queue depth above 1),
- *   so the worker's CPU adds to its own even when the file completes
- *   every call within it (a RAM disk). They go over whether or not the
+ *   for the task's next %VFSBLK_BATCH_STICK direct ones: it submits
+ *   without waiting for each (libaio at a queue depth above 1), so the
+ *   worker's CPU adds to its own even when the file completes every
+ *   call within it (a RAM disk). They go over whether or not the
  *   worker has caught up meanwhile: a task that took its requests back
  *   whenever the list ran empty would end up serving most of them
  *   itself, with the worker idle between its probes;
