@@ -808,7 +808,9 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   call within it (a RAM disk). They go over whether or not the
  *   worker has caught up meanwhile: a task that took its requests back
  *   whenever the list ran empty would end up serving most of them
- *   itself, with the worker idle between its probes;
+ *   itself, with the worker idle between its probes. A direct request
+ *   of another task ends that count: tasks submitting side by side
+ *   bring CPUs of their own, and only their pending requests go over;
  * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
  *   such a task.
  * Tasks that wait for each request (queue depth 1), however many, keep
@@ -833,6 +835,8 @@ static bool vfsblk_batch_dio(struct vfsblk_device *dev)
 			WRITE_ONCE(dev->batch_stick, VFSBLK_BATCH_STICK);
 			return true;
 		}
+	} else if (READ_ONCE(dev->batch_stick)) {
+		WRITE_ONCE(dev->batch_stick, 0);
 	}
 	if (this_cpu_inc_return(vfsblk_batch_probe) & (VFSBLK_BATCH_PROBE - 1))
 		return false;

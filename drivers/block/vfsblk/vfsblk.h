@@ -159,7 +159,8 @@ struct vfsblk_config {
  *	dereferenced.
  * @batch_stick: direct requests of @batch_task still to go to @batch_work
  *	whether or not it has one pending there: %VFSBLK_BATCH_STICK when it
- *	was found with one pending, zero when a probe sets @batch_task.
+ *	was found with one pending, zero when a probe sets @batch_task or
+ *	another task submits a direct request.
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
