@@ -56,7 +56,7 @@ check:
 	$(if $(KERNEL),tests/run --kernel $(KERNEL),tests/run-kernels) $(if $(CASE),--case $(CASE))
 
 # The whole suite on the debug kernel (tests/lib/debug-kernel.sh, built on
-# first use: about 20 minutes), with long stress and fuzz runs and a
+# first use: 7 to 20 minutes), with long stress and fuzz runs and a
 # kmemleak scan at the end. CASE=NAME runs one case; STRESS_SECONDS and
 # FUZZ_CALLS change the sizes. Not part of `make check`: see tests/README.md.
 .PHONY: check-debug
