@@ -10,6 +10,7 @@
 #   make kmod KREL=R     module for a cached guest kernel, in build/R/
 #                        (KROOT=DIR: that kernel's root, e.g. the debug one)
 #   make check-debug     the VM suite on a KASAN/lockdep/kmemleak kernel
+#                        (KERNEL=6.12: built from 6.12, default 6.1)
 #   make install         module for KDIR (kbuild runs depmod), tool, man
 #                        page, bash completion, udev rule
 
@@ -56,9 +57,10 @@ check:
 	$(if $(KERNEL),tests/run --kernel $(KERNEL),tests/run-kernels) $(if $(CASE),--case $(CASE))
 
 # The whole suite on the debug kernel (tests/lib/debug-kernel.sh, built on
-# first use: 7 to 20 minutes), with long stress and fuzz runs and a
-# kmemleak scan at the end. CASE=NAME runs one case; STRESS_SECONDS and
-# FUZZ_CALLS change the sizes. Not part of `make check`: see tests/README.md.
+# first use: 7 to 20 minutes; KERNEL=6.1 or 6.12 picks its source), with
+# long stress and fuzz runs and a kmemleak scan at the end. CASE=NAME
+# runs one case; STRESS_SECONDS and FUZZ_CALLS change the sizes. Not part
+# of `make check`: see tests/README.md.
 .PHONY: check-debug
 check-debug:
 	tests/lib/deps.sh
@@ -66,7 +68,8 @@ check-debug:
 	VFSBLK_FUZZ_CALLS=$(or $(FUZZ_CALLS),1000000) \
 	VFSBLK_VM_TIMEOUT=$${VFSBLK_VM_TIMEOUT:-14400} \
 	VFSBLK_CASE_TIMEOUT=$${VFSBLK_CASE_TIMEOUT:-7200} \
-	tests/run-kernels --debug $(if $(CASE),--case $(CASE))
+	tests/run-kernels --debug $(if $(KERNEL),--kernel $(KERNEL)) \
+		$(if $(CASE),--case $(CASE))
 
 demo:
 	tests/lib/deps.sh

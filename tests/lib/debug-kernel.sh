@@ -1,29 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The debug kernel of `make check-debug`: Debian's linux-source-6.1,
-# `make tinyconfig` plus tests/debug-kernel.config (KASAN, lockdep,
-# might_sleep checks, kmemleak, fault injection; everything the tests load
-# built in), built once and cached.
+# The debug kernels of `make check-debug`: Debian's linux-source-6.1 or
+# linux-source-6.12, `make tinyconfig` plus tests/debug-kernel.config
+# (KASAN, lockdep, might_sleep checks, kmemleak, fault injection;
+# everything the tests load built in), built once and cached.
 #
-#   debug-kernel.sh build      build when not cached, print the cache root
-#   debug-kernel.sh release    print the kernel release (uname -r)
-#   debug-kernel.sh root       print the cache root (built or not)
+#   debug-kernel.sh build [6.1|6.12]    build when not cached, print the
+#                                       cache root
+#   debug-kernel.sh release [6.1|6.12]  print the kernel release (uname -r)
+#   debug-kernel.sh root [6.1|6.12]     print the cache root (built or not)
 #
-# The cache root, $VFSBLK_CACHE/debug-kernel/<source version>-<hash>/, where
-# <hash> covers the config fragment, the build steps of this script and the
-# compiler, has the layout of tests/lib/kernels.sh's kernels:
-# boot/vmlinuz-RELEASE, lib/modules/RELEASE/ (modules.builtin, so that
-# modprobe -d succeeds for built-in modules) and "build", the kernel's
-# object tree (.config, Module.symvers, modules_prepare done), usable as
-# KDIR for out-of-tree modules. The release is 6.1.N-vfsblk-debug-<hash>,
-# so that build/RELEASE of `make kmod` never mixes two configurations.
+# The series defaults to 6.1. The cache root,
+# $VFSBLK_CACHE/debug-kernel/<source version>-<hash>/, where <hash> covers
+# the config fragment, the build steps of this script and the compiler,
+# has the layout of tests/lib/kernels.sh's kernels: boot/vmlinuz-RELEASE,
+# lib/modules/RELEASE/ (modules.builtin, so that modprobe -d succeeds for
+# built-in modules) and "build", the kernel's object tree (.config,
+# Module.symvers, modules_prepare done), usable as KDIR for out-of-tree
+# modules. The release is 6.1.N-vfsblk-debug-<hash> (6.12.N-... for
+# 6.12), so that build/RELEASE of `make kmod` never mixes two
+# configurations.
 #
-# The source comes from the linux-source-6.1 package (installed with apt
-# when missing), whose tarball in /usr/src is unpacked once per package
-# version under $VFSBLK_CACHE/debug-kernel/src/. VFSBLK_DEBUG_SRC names an
-# unpacked tree to use instead (only read: the objects go to the cache).
-# VFSBLK_DEBUG_JOBS: parallel make jobs (default: the number of CPUs).
+# The source comes from the linux-source-<series> package (installed with
+# apt when missing), whose tarball in /usr/src is unpacked once per
+# package version under $VFSBLK_CACHE/debug-kernel/src/. VFSBLK_DEBUG_SRC
+# names an unpacked tree to use instead (only read: the objects go to the
+# cache), whatever the series. VFSBLK_DEBUG_JOBS: parallel make jobs
+# (default: the number of CPUs).
 
 set -euo pipefail
 
@@ -31,7 +35,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TREE=$(cd "$HERE/../.." && pwd)
 CACHE=${VFSBLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfsblk}
 FRAGMENT=$TREE/tests/debug-kernel.config
-PKG=linux-source-6.1
+SERIES=${2:-6.1}
+case "$SERIES" in
+6.1|6.12) ;;
+*) echo "debug-kernel.sh: unknown series '$SERIES' (want 6.1 or 6.12)" >&2
+   exit 2 ;;
+esac
+PKG=linux-source-$SERIES
 JOBS=${VFSBLK_DEBUG_JOBS:-$(nproc)}
 
 die() { echo "debug-kernel.sh: $*" >&2; exit 1; }
@@ -76,7 +86,7 @@ hash() {
 
 root_dir() { echo "$CACHE/debug-kernel/$(src_version)-$(hash)"; }
 
-# 6.1.N-vfsblk-debug-HASH, N from the source version (6.1.N-D).
+# SERIES.N-vfsblk-debug-HASH, from the source version (6.1.N-D).
 release() {
 	local ver
 	ver=$(src_version)
@@ -180,5 +190,5 @@ build)
 	root_dir ;;
 release) ensure_package; release ;;
 root)	ensure_package; root_dir ;;
-*)	die "usage: $0 build|release|root" ;;
+*)	die "usage: $0 build|release|root [6.1|6.12]" ;;
 esac
