@@ -86,7 +86,8 @@ hash() {
 
 root_dir() { echo "$CACHE/debug-kernel/$(src_version)-$(hash)"; }
 
-# SERIES.N-vfsblk-debug-HASH, from the source version (6.1.N-D).
+# SERIES.N-vfsblk-debug-HASH, from the source version (6.1.N-D,
+# 6.12.N-D~deb12uM).
 release() {
 	local ver
 	ver=$(src_version)
