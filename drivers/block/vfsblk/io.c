@@ -798,7 +798,9 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   device's calls queued: its I/O completes later, not within the call
  *   (a virtio disk, not a RAM disk), and starting it costs the submitter
  *   most of the time of a request (on a virtual machine, a notification
- *   of the host per call);
+ *   of the host per call). So many come from tasks that submit without
+ *   waiting for each, not from a few that wait for theirs (one call
+ *   each);
  * - for a request of a task that has one of its own in the batch list
  *   or in the worker (as far as the device tells: it remembers one task,
  *   that of its last probe, and counts the pending requests of all), and
@@ -813,8 +815,10 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   bring CPUs of their own, and only their pending requests go over;
  * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
  *   such a task.
- * Tasks that wait for each request (queue depth 1), however many, keep
- * serving their own requests, with no hand-off but for the probes.
+ * Tasks that wait for each request (queue depth 1), up to
+ * %VFSBLK_BATCH_QUEUED side by side, keep serving their own requests,
+ * with no hand-off but for the probes, however slow the backing file: a
+ * hand-off would only add a wake-up to the wait for each.
  * The device's batch_task and batch_stick are read and written without a
  * lock, from whichever CPU submits: a lost update only moves a hand-off.
  */

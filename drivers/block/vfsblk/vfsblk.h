@@ -206,9 +206,11 @@ struct vfsblk_device {
 
 /*
  * Calls the backing file holds queued from which queue_rq() hands direct
- * reads and writes to the batch worker (io.c).
+ * reads and writes to the batch worker (io.c). Tasks that wait for each
+ * of their requests hold one call each: up to this many of them side by
+ * side never find so many queued when they submit.
  */
-#define VFSBLK_BATCH_QUEUED	1
+#define VFSBLK_BATCH_QUEUED	4
 
 /*
  * One direct request in this many (a power of two) on each CPU that the
