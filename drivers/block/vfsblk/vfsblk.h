@@ -56,8 +56,9 @@ enum vfsblk_state {
  * @inline_submits: READ and WRITE requests served from the submitting
  *	task, without a worker.
  * @batched_submits: direct READ and WRITE requests the batch worker
- *	started asynchronously, because the backing file had others in
- *	flight.
+ *	started asynchronously, because the backing file had
+ *	%VFSBLK_BATCH_QUEUED or more of the device's calls queued or their
+ *	task others with the worker (io.c).
  * @inline_flushes: FLUSH requests served by the task the block layer
  *	dispatched them from, without a worker.
  */
