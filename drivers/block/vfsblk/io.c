@@ -13,10 +13,10 @@
  * ->commit_rqs), under one plug: buffered writes, each of which takes the
  * backing file's inode lock for itself (workers writing the same file at
  * once would only contend for it), and direct reads and writes that come
- * while the backing file still has earlier ones queued, or while (and
- * for a while after) their task has earlier ones with the worker: the
- * worker starts them asynchronously on another CPU while the submitter
- * queues more.
+ * while the backing file still has an earlier one of their task queued,
+ * or while (and for a while after) their task has earlier ones with the
+ * worker: the worker starts them asynchronously on another CPU while the
+ * submitter queues more.
  * Everything else, and whatever the backing file would not serve
  * without blocking, goes to the device's own unbound workqueue (its work
  * item lives in the request's pdu, so nothing is allocated). All serve a
@@ -264,6 +264,35 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
 }
 
 /*
+ * The submitting task starts an asynchronous call itself: mark the
+ * request's hardware queue with it (&struct vfsblk_queue) before the
+ * call, which may end on another CPU before it returns.
+ */
+static void vfsblk_mark(struct request *rq, struct vfsblk_cmd *cmd)
+{
+	struct vfsblk_queue *q = rq->mq_hctx->driver_data;
+
+	WRITE_ONCE(q->task, current);
+	WRITE_ONCE(q->cmd, cmd);
+}
+
+/*
+ * The call vfsblk_mark() marked the queue with has ended: the mark goes,
+ * unless another call marked the queue since. Before the request can
+ * end: its tag, and @cmd, may then serve another call at once. Without a
+ * lock: a call that marks the queue between the test and the write loses
+ * its mark, which only moves a hand-off; a mark is never left on a call
+ * that has ended, as its own mark came before its call.
+ */
+static void vfsblk_unmark(struct vfsblk_cmd *cmd)
+{
+	struct vfsblk_queue *q = blk_mq_rq_from_pdu(cmd)->mq_hctx->driver_data;
+
+	if (READ_ONCE(q->cmd) == cmd)
+		WRITE_ONCE(q->cmd, NULL);
+}
+
+/*
  * ki_complete: the backing file completes a call it had queued (the call
  * returned -EIOCBQUEUED; it never calls this for a call that returned
  * anything else).
@@ -271,9 +300,9 @@ static void vfsblk_aio_complete(struct kiocb *iocb, long ret)
 static void vfsblk_aio_queued_complete(struct kiocb *iocb, long ret)
 {
 	struct vfsblk_cmd *cmd = container_of(iocb, struct vfsblk_cmd, iocb);
-	struct vfsblk_device *dev = blk_mq_rq_from_pdu(cmd)->q->queuedata;
 
-	atomic_dec(&dev->async_queued);
+	if (cmd->inline_submit)
+		vfsblk_unmark(cmd);
 	vfsblk_aio_complete(iocb, ret);
 }
 
@@ -323,13 +352,13 @@ static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 /*
  * Start the one VFS call of an asynchronous READ or WRITE: a kiocb
  * completed by vfsblk_aio_complete(), from ki_complete when the backing
- * file queued the I/O (counted in &vfsblk_device.async_queued until
- * then), else here. @inline_submit: the submitting task calls, which must
- * not block: IOCB_NOWAIT, and for a buffered read IOCB_NOIO (it fails or
- * comes back short unless the page cache holds its whole range uptodate
- * and no readahead is due); a write takes the freeze protection only if
- * it can at once. Otherwise a worker calls, which may block. Returns
- * false when nothing was started.
+ * file queued the I/O, else here. @inline_submit: the submitting task
+ * calls, which must not block: IOCB_NOWAIT, and for a buffered read
+ * IOCB_NOIO (it fails or comes back short unless the page cache holds its
+ * whole range uptodate and no readahead is due); a write takes the freeze
+ * protection only if it can at once; the call marks its queue until it
+ * ends (vfsblk_mark()). Otherwise a worker calls, which may block.
+ * Returns false when nothing was started.
  */
 static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
 			       struct vfsblk_cmd *cmd, unsigned int dir,
@@ -361,11 +390,13 @@ static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
 	cmd->iocb.ki_complete = vfsblk_aio_queued_complete;
 	cmd->inline_submit = inline_submit;
 	atomic_set(&cmd->ref, 2);
+	if (inline_submit)
+		vfsblk_mark(rq, cmd);
 
 	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
 	/* Before the put: the request may end with it, and @cmd be reused. */
-	if (ret == -EIOCBQUEUED)
-		atomic_inc(&dev->async_queued);
+	if (ret != -EIOCBQUEUED && inline_submit)
+		vfsblk_unmark(cmd);
 	vfsblk_async_put(cmd);
 	if (ret != -EIOCBQUEUED)
 		vfsblk_aio_complete(&cmd->iocb, ret);
@@ -794,13 +825,17 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  * to the batch list instead? The worker starts the batch on another CPU,
  * under one plug, while the submitter goes on queueing: the two overlap,
  * as they do for loop. Yes
- * - while the backing file holds %VFSBLK_BATCH_QUEUED or more of the
- *   device's calls queued: its I/O completes later, not within the call
- *   (a virtio disk, not a RAM disk), and starting it costs the submitter
- *   most of the time of a request (on a virtual machine, a notification
- *   of the host per call). So many come from tasks that submit without
- *   waiting for each, not from a few that wait for theirs (one call
- *   each);
+ * - while the backing file holds queued the last call the task started
+ *   itself from the request's hardware queue (&struct vfsblk_queue):
+ *   the task submits without waiting for each request, the file
+ *   completes its I/O later, not within the call (a virtio disk, not a
+ *   RAM disk), and starting it costs the submitter most of the time of
+ *   a request (on a virtual machine, a notification of the host per
+ *   call). A task that waits for each request never finds a call of
+ *   its own queued when it submits, however many calls other tasks
+ *   hold queued. Tasks that share a hardware queue (a CPU) take its
+ *   mark from one another, and then serve more of their requests
+ *   themselves;
  * - for a request of a task that has one of its own in the batch list
  *   or in the worker (as far as the device tells: it remembers one task,
  *   that of its last probe, and counts the pending requests of all), and
@@ -815,18 +850,21 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   bring CPUs of their own, and only their pending requests go over;
  * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
  *   such a task.
- * Tasks that wait for each request (queue depth 1), up to
- * %VFSBLK_BATCH_QUEUED side by side, keep serving their own requests,
- * with no hand-off but for the probes, however slow the backing file: a
- * hand-off would only add a wake-up to the wait for each.
- * The device's batch_task and batch_stick are read and written without a
- * lock, from whichever CPU submits: a lost update only moves a hand-off.
+ * Tasks that wait for each request (queue depth 1), however many side
+ * by side, keep serving their own requests, with no hand-off but for the
+ * probes, however slow the backing file: a hand-off would only add a
+ * wake-up to the wait for each.
+ * The device's batch_task and batch_stick, and the queue's mark, are read
+ * and written without a lock, from whichever CPU submits: a lost update
+ * only moves a hand-off.
  */
-static bool vfsblk_batch_dio(struct vfsblk_device *dev)
+static bool vfsblk_batch_dio(struct vfsblk_device *dev, struct request *rq)
 {
+	struct vfsblk_queue *q = rq->mq_hctx->driver_data;
+
 	if (!dev->dio)
 		return false;
-	if (atomic_read(&dev->async_queued) >= VFSBLK_BATCH_QUEUED)
+	if (READ_ONCE(q->cmd) && READ_ONCE(q->task) == current)
 		return true;
 	if (READ_ONCE(dev->batch_task) == current) {
 		unsigned int stick = READ_ONCE(dev->batch_stick);
@@ -865,7 +903,7 @@ static void vfsblk_dispatch(struct vfsblk_device *dev, struct request *rq,
 	if (req_op(rq) == REQ_OP_FLUSH && vfsblk_flush_inline(dev, rq, cmd))
 		return;
 	if (vfsblk_async_dir(dev, rq, &dir)) {
-		if (vfsblk_batch_dio(dev)) {
+		if (vfsblk_batch_dio(dev, rq)) {
 			cmd->batched = true;
 			atomic_inc(&dev->batch_pending);
 			vfsblk_batch_add(dev, cmd);
@@ -922,10 +960,33 @@ static int vfsblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	return 0;
 }
 
+/* Each hardware queue's &struct vfsblk_queue, until vfsblk_exit_hctx(). */
+static int vfsblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			    unsigned int hctx_idx)
+{
+	struct vfsblk_queue *q;
+
+	q = kzalloc_node(sizeof(*q), GFP_KERNEL, hctx->numa_node);
+	if (!q)
+		return -ENOMEM;
+	hctx->driver_data = q;
+	return 0;
+}
+
+/* The queue is going: no request is left on it. */
+static void vfsblk_exit_hctx(struct blk_mq_hw_ctx *hctx,
+			     unsigned int hctx_idx)
+{
+	kfree(hctx->driver_data);
+	hctx->driver_data = NULL;
+}
+
 const struct blk_mq_ops vfsblk_mq_ops = {
 	.queue_rq	= vfsblk_queue_rq,
 	.commit_rqs	= vfsblk_commit_rqs,
 	.complete	= vfsblk_complete_rq,
 	.init_request	= vfsblk_init_request,
+	.init_hctx	= vfsblk_init_hctx,
+	.exit_hctx	= vfsblk_exit_hctx,
 };
 

@@ -56,9 +56,9 @@ enum vfsblk_state {
  * @inline_submits: READ and WRITE requests served from the submitting
  *	task, without a worker.
  * @batched_submits: direct READ and WRITE requests the batch worker
- *	started asynchronously, because the backing file had
- *	%VFSBLK_BATCH_QUEUED or more of the device's calls queued or their
- *	task others with the worker (io.c).
+ *	started asynchronously, because the backing file held a call their
+ *	task had started itself queued, or their task had others with the
+ *	worker (io.c).
  * @inline_flushes: FLUSH requests served by the task the block layer
  *	dispatched them from, without a worker.
  */
@@ -144,15 +144,12 @@ struct vfsblk_config {
  * @batch_lock: protects @batch_list.
  * @batch_list: requests queue_rq() handed over to @batch_work, in the
  *	order they came: buffered writes, and direct reads and writes that
- *	came while @async_queued was %VFSBLK_BATCH_QUEUED or more, or
- *	from their task, @batch_task, while it had others pending there
+ *	came while the backing file held queued a call their task had
+ *	started itself from the same hardware queue (&struct vfsblk_queue),
+ *	or from their task, @batch_task, while it had others pending there
  *	or while @batch_stick was above zero.
  * @batch_work: serves the requests of @batch_list one after another
  *	(on @wq, never concurrently with itself).
- * @async_queued: asynchronous READ and WRITE calls the backing file has
- *	queued and not yet completed: counted when the call returns
- *	-EIOCBQUEUED, uncounted by its ki_complete, which may come first
- *	(the count is then -1 for a moment; it only guides the hand-off).
  * @batch_pending: direct requests handed to @batch_work and not yet
  *	ended.
  * @batch_task: the task whose direct requests go to @batch_work while it
@@ -196,7 +193,6 @@ struct vfsblk_device {
 	spinlock_t batch_lock;		/* protects batch_list */
 	struct list_head batch_list;
 	struct work_struct batch_work;
-	atomic_t async_queued;
 	atomic_t batch_pending;
 	const struct task_struct *batch_task;
 	unsigned int batch_stick;
@@ -204,14 +200,6 @@ struct vfsblk_device {
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
 };
-
-/*
- * Calls the backing file holds queued from which queue_rq() hands direct
- * reads and writes to the batch worker (io.c). Tasks that wait for each
- * of their requests hold one call each: up to this many of them side by
- * side never find so many queued when they submit.
- */
-#define VFSBLK_BATCH_QUEUED	4
 
 /*
  * One direct request in this many (a power of two) on each CPU that the
@@ -226,6 +214,22 @@ struct vfsblk_device {
  * at again (io.c).
  */
 #define VFSBLK_BATCH_STICK	256
+
+/**
+ * struct vfsblk_queue - per hardware queue state, the queue's driver_data.
+ * @task: the task that last started an asynchronous call itself, from
+ *	queue_rq() on this queue; only compared, never dereferenced.
+ * @cmd: the request of that call while the backing file has not
+ *	completed it, else NULL.
+ *
+ * Set by the submitter before the call, cleared by the call's end
+ * (io.c), both without a lock: see vfsblk_batch_dio(). Allocated by
+ * ->init_hctx, freed by ->exit_hctx.
+ */
+struct vfsblk_queue {
+	const struct task_struct *task;
+	struct vfsblk_cmd *cmd;
+};
 
 /*
  * Number of bio_vecs a request carries inline before it allocates: room for
