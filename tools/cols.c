@@ -33,6 +33,7 @@ const struct colinfo colinfos[COL_COUNT] = {
 	[COL_DIO_REASON] = { "DIO-REASON",   6,	   false, COLT_STRING, "why direct I/O is not in effect as asked" },
 	[COL_DIO_ALIGN]	 = { "DIO-ALIGN",    4,	   true,  COLT_NUMBER, "direct I/O alignment of the file, 0 for none" },
 	[COL_DISCARD]	 = { "DISCARD",	     1,	   true,  COLT_BOOL,   "discard advertised (the file can punch holes)" },
+	[COL_WCACHE]	 = { "WCACHE",	     1,	   true,  COLT_BOOL,   "volatile write cache announced (0: every write is synchronous)" },
 	[COL_QUEUES]	 = { "QUEUES",	     2,	   true,  COLT_NUMBER, "hardware queues" },
 	[COL_QUEUE_DEPTH] = { "QUEUE-DEPTH", 4,	   true,  COLT_NUMBER, "requests per hardware queue" },
 	[COL_FLAGS]	 = { "FLAGS",	     4,	   false, COLT_STRING, "device flags, in hex" },
@@ -187,6 +188,8 @@ const char *col_value(int col, const struct devattrs *d, bool human,
 		break;
 	case COL_DISCARD:
 		return i->flags & VFSBLK_FLAG_NO_DISCARD ? "0" : "1";
+	case COL_WCACHE:
+		return i->flags & VFSBLK_FLAG_WRITE_THROUGH ? "0" : "1";
 	case COL_QUEUES:
 		snprintf(buf, len, "%" PRIu32, i->nr_queues);
 		break;

@@ -207,7 +207,7 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/json" "$1" 2>"$TMP/err"; then
 	json_check list --json -- \
 		'[x["name"] for x in d["vfsblkdevices"]] == ["/dev/vfsblk0", "/dev/vfsblk5"] and d["vfsblkdevices"][0]["size"] == 1073741824 and d["vfsblkdevices"][0]["ro"] is False and d["vfsblkdevices"][1]["ro"] is True and d["vfsblkdevices"][0]["dio"] is True and d["vfsblkdevices"][0]["label"] == "data" and d["vfsblkdevices"][1]["state"] == "rundown" and d["vfsblkdevices"][1]["open"] == 2 and d["vfsblkdevices"][1]["back-file"].endswith(" (deleted)")'
 	json_check list --json --output-all -- \
-		'len(d["vfsblkdevices"][0]) == 27 and d["vfsblkdevices"][1]["log-sec"] == 4096 and d["vfsblkdevices"][1]["dio-reason"] == "unsupported" and d["vfsblkdevices"][1]["dio-request"] == "on" and d["vfsblkdevices"][0]["queues"] == 2 and d["vfsblkdevices"][1]["back-size"] == 3145828 and d["vfsblkdevices"][0]["back-maj:min"] == "8:1" and d["vfsblkdevices"][1]["autoclear"] is True and d["vfsblkdevices"][0]["discard"] is True'
+		'len(d["vfsblkdevices"][0]) == 28 and d["vfsblkdevices"][0]["wcache"] is True and d["vfsblkdevices"][1]["log-sec"] == 4096 and d["vfsblkdevices"][1]["dio-reason"] == "unsupported" and d["vfsblkdevices"][1]["dio-request"] == "on" and d["vfsblkdevices"][0]["queues"] == 2 and d["vfsblkdevices"][1]["back-size"] == 3145828 and d["vfsblkdevices"][0]["back-maj:min"] == "8:1" and d["vfsblkdevices"][1]["autoclear"] is True and d["vfsblkdevices"][0]["discard"] is True'
 	json_check list -J -o NAME,SIZE,RO -- \
 		'[sorted(x) for x in d["vfsblkdevices"]] == [["name", "ro", "size"]] * 2'
 	json_check info --json 5 -- \

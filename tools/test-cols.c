@@ -115,7 +115,7 @@ static void test_values(void)
 	d.info.offset = 1024;
 	d.info.size_limit = 2048;
 	d.info.flags = VFSBLK_FLAG_FILE_READ_ONLY | VFSBLK_FLAG_PARTSCAN |
-		       VFSBLK_FLAG_NO_DISCARD;
+		       VFSBLK_FLAG_NO_DISCARD | VFSBLK_FLAG_WRITE_THROUGH;
 	d.info.dio_request = VFSBLK_DIO_ON;
 	d.info.dio = VFSBLK_DIO_OFF;
 	d.info.dio_reason = VFSBLK_DIO_REASON_ALIGNMENT;
@@ -151,9 +151,10 @@ static void test_values(void)
 	value(COL_DIO_REASON, &d, true, "alignment");
 	value(COL_DIO_ALIGN, &d, true, "4096");
 	value(COL_DISCARD, &d, true, "0");
+	value(COL_WCACHE, &d, true, "0");
 	value(COL_QUEUES, &d, true, "4");
 	value(COL_QUEUE_DEPTH, &d, true, "128");
-	value(COL_FLAGS, &d, true, "0x304");
+	value(COL_FLAGS, &d, true, "0x704");
 	value(COL_MAJMIN, &d, true, "252:112");
 	value(COL_BACK_FILE, &d, true, "/srv/a b");
 	value(COL_BACK_INO, &d, true, "99");
@@ -174,6 +175,7 @@ static void test_values(void)
 	value(COL_AUTOCLEAR, &d, true, "1");
 	value(COL_OWNED, &d, true, "1");
 	value(COL_DISCARD, &d, true, "1");
+	value(COL_WCACHE, &d, true, "1");
 	value(COL_LOG_SEC, &d, true, "4096");
 	value(COL_DIO, &d, true, "1");
 	value(COL_DIO_REQUEST, &d, true, "strict");

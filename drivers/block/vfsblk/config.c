@@ -15,6 +15,7 @@
 #include <linux/blk-mq.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
+#include <linux/sched/mm.h>
 #include <linux/stat.h>
 #include <linux/string.h>
 
@@ -257,12 +258,88 @@ static void vfsblk_geometry(struct vfsblk_device *dev,
 	geo->discard_granularity = geo->physical;
 }
 
+/*
+ * The block device under the backing file: the file itself when it is a
+ * block device, else the device of its filesystem; NULL for a filesystem
+ * without one of its own (tmpfs, NFS, btrfs).
+ */
+static struct block_device *vfsblk_backing_bdev(struct vfsblk_device *dev)
+{
+	struct inode *inode = dev->backing->f_mapping->host;
+
+	if (S_ISBLK(inode->i_mode))
+		return I_BDEV(inode);
+	return inode->i_sb->s_bdev;
+}
+
+/*
+ * The write cache mode that follows from the device's state, given at ADD
+ * and again when SET changes direct I/O or the read-only state. Write
+ * through (no volatile write cache announced) when the device is writable,
+ * does direct I/O, and the block device under its file has no volatile
+ * write cache of its own: every WRITE is then a synchronous write of its
+ * range (IOCB_DSYNC, see vfsblk_rw_prep()), which costs little there, and
+ * no FLUSH, each of which the block layer would hand to kblockd, reaches
+ * the device. Write back otherwise, where a synchronous write would flush
+ * the backing device's cache or write back the file's pages every time.
+ */
+static bool vfsblk_want_write_through(struct vfsblk_device *dev)
+{
+	struct block_device *bdev;
+
+	if (!dev->dio || (dev->flags & VFSBLK_FLAG_READ_ONLY))
+		return false;
+	bdev = vfsblk_backing_bdev(dev);
+	return bdev && !bdev_write_cache(bdev);
+}
+
+/*
+ * Announce a volatile write cache, or none, on the frozen queue of @dev.
+ * Before the device turns write through, the backing file is synced: the
+ * filesystem on the device sends no FLUSH from then on for what it wrote
+ * before. The sync runs with I/O-free allocations, as the queue is frozen.
+ */
+static int vfsblk_set_write_cache(struct vfsblk_device *dev, bool wc)
+{
+	struct request_queue *q = dev->disk->queue;
+	unsigned int noio;
+#ifdef VFSBLK_QUEUE_FEATURES
+	struct queue_limits lim;
+#endif
+	int ret;
+
+	if (!wc) {
+		noio = memalloc_noio_save();
+		ret = vfs_fsync(dev->backing, 1);
+		memalloc_noio_restore(noio);
+		if (ret)
+			return ret;
+	}
+#ifdef VFSBLK_QUEUE_FEATURES
+	lim = queue_limits_start_update(q);
+	if (wc)
+		lim.flags &= ~BLK_FLAG_WRITE_CACHE_DISABLED;
+	else
+		lim.flags |= BLK_FLAG_WRITE_CACHE_DISABLED;
+	return queue_limits_commit_update(q, &lim);
+#else
+	if (wc)
+		blk_queue_flag_set(QUEUE_FLAG_WC, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_WC, q);
+	return 0;
+#endif
+}
+
 /**
  * vfsblk_alloc_disk() - allocate the gendisk and queue of a new device.
  * @dev: the device, configured by vfsblk_config_init(), with its tag set.
  *
- * The queue gets the device's geometry, a volatile write cache with FUA,
- * and discard when the device is writable and its file can fallocate.
+ * The queue gets the device's geometry, a write cache with FUA, volatile
+ * (write back) or not (write through) as vfsblk_want_write_through()
+ * says, and discard when the device is writable and its file can
+ * fallocate. Either mode can be changed through the queue's write_cache
+ * attribute in sysfs, which the I/O path follows.
  *
  * Return: the gendisk or an ERR_PTR().
  */
@@ -287,6 +364,8 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 		lim.max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
 		lim.discard_granularity = geo.discard_granularity;
 	}
+	if (vfsblk_want_write_through(dev))
+		lim.flags |= BLK_FLAG_WRITE_CACHE_DISABLED;
 	return blk_mq_alloc_disk(&dev->tag_set, &lim, dev);
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(&dev->tag_set, dev);
@@ -307,6 +386,9 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 		q->limits.discard_granularity = geo.discard_granularity;
 	}
 	blk_queue_write_cache(q, true, true);
+	/* The cache stays one sysfs can turn on: QUEUE_FLAG_HW_WC is kept. */
+	if (vfsblk_want_write_through(dev))
+		blk_queue_flag_clear(QUEUE_FLAG_WC, q);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
 	return disk;
@@ -446,6 +528,8 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 	bool ro_change = plan->read_only !=
 		!!(dev->flags & VFSBLK_FLAG_READ_ONLY);
 	bool moved = geometry || ro_change || plan->offset != dev->offset;
+	bool mode = ro_change || plan->dio != dev->dio;
+	bool wt;
 	int ret = 0;
 
 	lockdep_assert_held(&vfsblk_ctl_mutex);
@@ -466,6 +550,10 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 			dev->block_size = plan->block_size;
 			ret = vfsblk_update_geometry(dev);
 		}
+		/* A new mode takes its write cache mode afresh. */
+		wt = vfsblk_want_write_through(dev);
+		if (!ret && mode && wt == vfsblk_write_cache(disk->queue))
+			ret = vfsblk_set_write_cache(dev, !wt);
 		blk_mq_unfreeze_queue(disk->queue);
 		if (ret)
 			return ret;

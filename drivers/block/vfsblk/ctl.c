@@ -225,6 +225,8 @@ static long vfsblk_fill_info(struct vfsblk_info *arg, char *buf)
 		arg->flags |= VFSBLK_FLAG_FILE_READ_ONLY;
 	if (!vfsblk_can_punch(dev))
 		arg->flags |= VFSBLK_FLAG_NO_DISCARD;
+	if (!vfsblk_write_cache(dev->disk->queue))
+		arg->flags |= VFSBLK_FLAG_WRITE_THROUGH;
 	arg->capacity = dev->capacity;
 	arg->backing_size = vfsblk_file_size(dev->backing);
 	arg->backing_inode = inode->i_ino;

@@ -24,9 +24,11 @@
  * iov_iter over every segment of the request, direct or buffered as the
  * device's mode says, at the device's offset in the file. FLUSH is a
  * datasync of the file (served by the caller of queue_rq() when the
- * device does direct I/O), FUA a synchronous write of its range, DISCARD a
- * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
- * backing filesystem has neither, a write of zeroes.
+ * device does direct I/O), FUA a synchronous write of its range, as is
+ * every WRITE while the queue announces no volatile write cache (write
+ * through, see vfsblk_write_cache()), DISCARD a hole punch and
+ * WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the backing filesystem
+ * has neither, a write of zeroes.
  */
 
 #include <linux/blkdev.h>
@@ -49,8 +51,8 @@ MODULE_PARM_DESC(inline_submit,
 /*
  * Test only: the power-cut tests (tests/powercut) set it to show that they
  * notice lost writes. FLUSH then completes without syncing the backing
- * file and FUA writes are not synchronous: a power loss may lose data the
- * device said was stable.
+ * file, and neither FUA writes nor the writes of a write-through device
+ * are synchronous: a power loss may lose data the device said was stable.
  */
 static bool vfsblk_skip_flush;
 
@@ -74,7 +76,7 @@ static const struct kernel_param_ops vfsblk_skip_flush_ops = {
 module_param_cb(unsafe_skip_flush, &vfsblk_skip_flush_ops,
 		&vfsblk_skip_flush, 0644);
 MODULE_PARM_DESC(unsafe_skip_flush,
-		 "Test only: complete FLUSH without syncing the backing file and FUA writes without their sync, losing data at a power cut (default off)");
+		 "Test only: complete FLUSH without syncing the backing file, and FUA writes and the writes of a write-through device without their sync, losing data at a power cut (default off)");
 
 /*
  * Build the iov_iter and kiocb of a READ or WRITE: one bvec iterator over
@@ -127,8 +129,9 @@ static int vfsblk_rw_prep(struct vfsblk_device *dev, struct request *rq,
 	};
 	if (dev->dio)
 		cmd->iocb.ki_flags |= IOCB_DIRECT;
-	if (dir == ITER_SOURCE && (rq->cmd_flags & REQ_FUA) &&
-	    !READ_ONCE(vfsblk_skip_flush))
+	/* A FUA write, or any write without a volatile write cache. */
+	if (dir == ITER_SOURCE && !READ_ONCE(vfsblk_skip_flush) &&
+	    ((rq->cmd_flags & REQ_FUA) || !vfsblk_write_cache(rq->q)))
 		cmd->iocb.ki_flags |= IOCB_DSYNC;
 	return 0;
 }

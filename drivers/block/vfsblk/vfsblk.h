@@ -270,6 +270,25 @@ struct vfsblk_cmd {
 	struct bio_vec inline_bvec[VFSBLK_INLINE_BVECS];
 };
 
+/**
+ * vfsblk_write_cache() - does a queue announce a volatile write cache?
+ * @q: the queue of a vfsblk device.
+ *
+ * Without one (write through, as the queue's write_cache attribute in
+ * sysfs reads), the block layer sends no FLUSH and strips FUA, and every
+ * WRITE is served as a synchronous write of its range.
+ *
+ * Return: true for write back.
+ */
+static inline bool vfsblk_write_cache(struct request_queue *q)
+{
+#ifdef VFSBLK_QUEUE_FEATURES
+	return blk_queue_write_cache(q);
+#else
+	return test_bit(QUEUE_FLAG_WC, &q->queue_flags);
+#endif
+}
+
 /* main.c */
 extern struct mutex vfsblk_ctl_mutex;
 extern unsigned int vfsblk_minors;

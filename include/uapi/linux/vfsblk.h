@@ -71,6 +71,14 @@
  * holes, so the device does not advertise discard.
  */
 #define VFSBLK_FLAG_NO_DISCARD	(1ULL << 9)
+/*
+ * VFSBLK_FLAG_WRITE_THROUGH - INFO only: the device announces no volatile
+ * write cache (its queue's write_cache attribute reads "write through"),
+ * so every write reaches stable storage of the backing file before it
+ * completes and no flush is needed. The default for a device doing direct
+ * I/O on a file whose block device has no volatile write cache.
+ */
+#define VFSBLK_FLAG_WRITE_THROUGH	(1ULL << 10)
 /* VFSBLK_ADD_FLAGS - every flag &vfsblk_add.flags accepts. */
 #define VFSBLK_ADD_FLAGS	(VFSBLK_FLAG_READ_ONLY | VFSBLK_FLAG_AUTOCLEAR | \
 				 VFSBLK_FLAG_PARTSCAN | VFSBLK_FLAG_OWNED)
