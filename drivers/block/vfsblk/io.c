@@ -24,11 +24,12 @@
  * iov_iter over every segment of the request, direct or buffered as the
  * device's mode says, at the device's offset in the file. FLUSH is a
  * datasync of the file (served by the caller of queue_rq() when the
- * device does direct I/O), FUA a synchronous write of its range, as is
- * every WRITE while the queue announces no volatile write cache (write
- * through, see vfsblk_write_cache()), DISCARD a hole punch and
- * WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the backing filesystem
- * has neither, a write of zeroes.
+ * device does direct I/O), FUA a synchronous write of its range, DISCARD a
+ * hole punch and WRITE_ZEROES a hole punch, a ZERO_RANGE or, when the
+ * backing filesystem has neither, a write of zeroes. While the queue
+ * announces no volatile write cache (write through, see
+ * vfsblk_write_cache()), every WRITE is synchronous too, and a DISCARD or
+ * WRITE_ZEROES syncs its range before it ends.
  */
 
 #include <linux/blkdev.h>
@@ -609,6 +610,19 @@ static int vfsblk_write_zeroes(struct vfsblk_device *dev, struct request *rq,
 	return vfsblk_write_zero_pages(dev, pos, len);
 }
 
+/*
+ * A DISCARD or WRITE_ZEROES that succeeded (@ret 0) is stable when it ends
+ * on a write-through device, as its writes are (they carry IOCB_DSYNC):
+ * sync its range of the file. Returns @ret, or the sync's error.
+ */
+static int vfsblk_synced(struct vfsblk_device *dev, struct request *rq,
+			 loff_t pos, loff_t len, int ret)
+{
+	if (ret || vfsblk_write_cache(rq->q) || READ_ONCE(vfsblk_skip_flush))
+		return ret;
+	return vfs_fsync_range(dev->backing, pos, pos + len - 1, 1);
+}
+
 static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 			 struct vfsblk_cmd *cmd)
 {
@@ -627,9 +641,11 @@ static int vfsblk_do_cmd(struct vfsblk_device *dev, struct request *rq,
 			return 0;
 		return vfs_fsync(dev->backing, 1);
 	case REQ_OP_DISCARD:
-		return vfsblk_discard(dev, pos, len);
+		return vfsblk_synced(dev, rq, pos, len,
+				     vfsblk_discard(dev, pos, len));
 	case REQ_OP_WRITE_ZEROES:
-		return vfsblk_write_zeroes(dev, rq, pos, len);
+		return vfsblk_synced(dev, rq, pos, len,
+				     vfsblk_write_zeroes(dev, rq, pos, len));
 	default:
 		return -EOPNOTSUPP;
 	}
