@@ -104,6 +104,27 @@ has() { grep -qF -- "$2" <<<"$1" || die "no '$2' in: $1"; }
 # index N, its name vfsblkN or its node /dev/vfsblkN.
 sattr() { cat "/sys/block/vfsblk$(dev_index "$1")/vfsblk/$2"; }
 
+# fsync_through DEV FILE SEEK_MIB MIB: write MIB MiB of new data at
+# SEEK_MIB through DEV with dd conv=fsync; the data must then be in FILE,
+# DEV's backing file, read with O_DIRECT after dropping caches. Sets df
+# (the flushes the driver counted meanwhile) and di (of them, served
+# inline).
+fsync_through() {
+	local f0 i0
+	head -c $(($4 << 20)) /dev/urandom >"$CASE_DIR/fsync-data"
+	f0=$(sattr "$1" flushes)
+	i0=$(sattr "$1" inline_flushes)
+	run dd if="$CASE_DIR/fsync-data" of="$1" bs=1M seek="$3" \
+		conv=fsync,notrunc status=none
+	df=$(($(sattr "$1" flushes) - f0))
+	di=$(($(sattr "$1" inline_flushes) - i0))
+	log "$1: $df flushes, $di served inline"
+	echo 3 >/proc/sys/vm/drop_caches
+	dd if="$2" bs=1M skip="$3" count="$4" iflag=direct status=none |
+		cmp - "$CASE_DIR/fsync-data" ||
+		die "after dd conv=fsync on $1, its backing file lacks the data"
+}
+
 # padd ARGS...: add a device with ctlprobe, wait for its node, print its
 # index.
 padd() {
