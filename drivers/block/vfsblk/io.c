@@ -7,16 +7,17 @@
  * completed through ki_complete and blk_mq_complete_request() (the tag set
  * is BLK_MQ_F_BLOCKING); a buffered read from a regular file is served
  * this way when the page cache holds its range (IOCB_NOIO: no readahead
- * from here). Two kinds of request go to the device's batch list instead,
- * which one work item serves one request after another, in the order they
- * came, as many as queue_rq() handed over in a batch (bd->last,
- * ->commit_rqs), under one plug: buffered writes, each of which takes the
- * backing file's inode lock for itself (workers writing the same file at
- * once would only contend for it), and direct reads and writes that come
- * while the backing file still has an earlier one of their task queued,
- * or while (and for a while after) their task has earlier ones with the
- * worker: the worker starts them asynchronously on another CPU while the
- * submitter queues more.
+ * from here), and not tried while the cache keeps failing such reads
+ * (vfsblk_try_cached()). Two kinds of request go to the device's batch
+ * list instead, which one work item serves one request after another, in
+ * the order they came, as many as queue_rq() handed over in a batch
+ * (bd->last, ->commit_rqs), under one plug: buffered writes, each of which
+ * takes the backing file's inode lock for itself (workers writing the same
+ * file at once would only contend for it), and direct reads and writes
+ * that come while the backing file still has an earlier one of their task
+ * queued, or while (and for a while after) their task has earlier ones
+ * with the worker: the worker starts them asynchronously on another CPU
+ * while the submitter queues more.
  * Everything else, and whatever the backing file would not serve
  * without blocking, goes to the device's own unbound workqueue (its work
  * item lives in the request's pdu, so nothing is allocated). All serve a
@@ -322,6 +323,46 @@ static bool vfsblk_inline_allowed(const struct vfsblk_device *dev)
 }
 
 /*
+ * Is a buffered READ of @rq worth trying from queue_rq()? Not while the
+ * page cache failed most of the recent tries of its hardware queue (random
+ * reads of a file the cache does not hold, say): a failed try costs a
+ * page cache lookup and the set-up of a call on top of the worker's read.
+ * One in %VFSBLK_MISS_PROBE is tried all the same, to tell when the cache
+ * serves them again. See &struct vfsblk_queue for the lockless updates.
+ */
+static bool vfsblk_try_cached(struct request *rq)
+{
+	struct vfsblk_queue *q = rq->mq_hctx->driver_data;
+	unsigned int probe;
+
+	if (READ_ONCE(q->miss_score) < VFSBLK_MISS_SKIP)
+		return true;
+	probe = READ_ONCE(q->miss_probe) + 1;
+	WRITE_ONCE(q->miss_probe, probe);
+	return !(probe & (VFSBLK_MISS_PROBE - 1));
+}
+
+/*
+ * The page cache served (@hit) or failed a buffered READ of @rq tried
+ * from queue_rq(): score it for vfsblk_try_cached(), and count a miss.
+ */
+static void vfsblk_note_cached(struct vfsblk_device *dev,
+			       struct request *rq, bool hit)
+{
+	struct vfsblk_queue *q = rq->mq_hctx->driver_data;
+	unsigned int score = READ_ONCE(q->miss_score);
+
+	if (hit) {
+		score = score > VFSBLK_MISS_HIT ? score - VFSBLK_MISS_HIT : 0;
+	} else {
+		if (score < VFSBLK_MISS_MAX)
+			score++;
+		atomic64_inc(&dev->stats.inline_misses);
+	}
+	WRITE_ONCE(q->miss_score, score);
+}
+
+/*
  * Can the backing file serve @rq asynchronously, with the one VFS call of
  * vfsblk_start_async()? A READ, or a WRITE with direct I/O in effect (a
  * buffered write may block whatever the flags say), when inline
@@ -331,7 +372,8 @@ static bool vfsblk_inline_allowed(const struct vfsblk_device *dev)
  * whatever IOCB_NOWAIT says, and the submitter may hold the same lock
  * class already, that of this device's inode, when readahead of a
  * buffered read of this device flushes its plug (lockdep sees recursion).
- * Sets *@dir.
+ * Not a buffered read of a regular file while the page cache keeps
+ * failing them (vfsblk_try_cached()). Sets *@dir.
  */
 static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 			     unsigned int *dir)
@@ -340,7 +382,8 @@ static bool vfsblk_async_dir(struct vfsblk_device *dev, struct request *rq,
 	    !(dev->backing->f_mode & FMODE_NOWAIT))
 		return false;
 	if (req_op(rq) == REQ_OP_READ) {
-		if (!dev->dio && S_ISBLK(file_inode(dev->backing)->i_mode))
+		if (!dev->dio && (S_ISBLK(file_inode(dev->backing)->i_mode) ||
+				  !vfsblk_try_cached(rq)))
 			return false;
 		*dir = ITER_DEST;
 		return true;
@@ -399,8 +442,11 @@ static bool vfsblk_start_async(struct vfsblk_device *dev, struct request *rq,
 
 	ret = vfsblk_rw_call(file, &cmd->iocb, &iter, dir);
 	/* Before the put: the request may end with it, and @cmd be reused. */
-	if (ret != -EIOCBQUEUED && inline_submit)
+	if (ret != -EIOCBQUEUED && inline_submit) {
 		vfsblk_unmark(cmd);
+		if (dir == ITER_DEST && !dev->dio)
+			vfsblk_note_cached(dev, rq, ret == blk_rq_bytes(rq));
+	}
 	vfsblk_async_put(cmd);
 	if (ret != -EIOCBQUEUED)
 		vfsblk_aio_complete(&cmd->iocb, ret);

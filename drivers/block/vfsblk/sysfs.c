@@ -213,6 +213,8 @@ static struct vfsblk_stat_attr vfsblk_stat_attrs[] = {
 	  offsetof(struct vfsblk_stats, batched_submits) },
 	{ __ATTR(inline_flushes, 0444, vfsblk_stat_show, NULL),
 	  offsetof(struct vfsblk_stats, inline_flushes) },
+	{ __ATTR(inline_misses, 0444, vfsblk_stat_show, NULL),
+	  offsetof(struct vfsblk_stats, inline_misses) },
 };
 
 static DEVICE_ATTR_RO(backing_file);
@@ -258,6 +260,7 @@ static struct attribute *vfsblk_attrs[] = {
 	&vfsblk_stat_attrs[6].attr.attr,
 	&vfsblk_stat_attrs[7].attr.attr,
 	&vfsblk_stat_attrs[8].attr.attr,
+	&vfsblk_stat_attrs[9].attr.attr,
 	NULL,
 };
 

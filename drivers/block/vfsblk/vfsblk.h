@@ -61,6 +61,8 @@ enum vfsblk_state {
  *	worker (io.c).
  * @inline_flushes: FLUSH requests served by the task the block layer
  *	dispatched them from, without a worker.
+ * @inline_misses: buffered READ requests tried from the submitting task
+ *	that the page cache could not serve at once, done by a worker.
  */
 struct vfsblk_stats {
 	atomic64_t reads;
@@ -72,6 +74,7 @@ struct vfsblk_stats {
 	atomic64_t inline_submits;
 	atomic64_t batched_submits;
 	atomic64_t inline_flushes;
+	atomic64_t inline_misses;
 };
 
 /**
@@ -221,15 +224,38 @@ struct vfsblk_device {
  *	queue_rq() on this queue; only compared, never dereferenced.
  * @cmd: the request of that call while the backing file has not
  *	completed it, else NULL.
+ * @miss_score: how often the page cache lately failed the buffered reads
+ *	tried from queue_rq() on this queue: up one for each it failed, down
+ *	%VFSBLK_MISS_HIT for each it served, from zero to %VFSBLK_MISS_MAX.
+ * @miss_probe: buffered reads of this queue not tried while @miss_score
+ *	is at %VFSBLK_MISS_SKIP or above; one in %VFSBLK_MISS_PROBE is.
  *
- * Set by the submitter before the call, cleared by the call's end
- * (io.c), both without a lock: see vfsblk_batch_dio(). Allocated by
- * ->init_hctx, freed by ->exit_hctx.
+ * @task and @cmd are set by the submitter before the call, cleared by the
+ * call's end (io.c), both without a lock: see vfsblk_batch_dio(). The
+ * submitters update @miss_score and @miss_probe without a lock too: a
+ * race loses a count, which only moves a decision (vfsblk_try_cached()).
+ * Allocated by ->init_hctx, freed by ->exit_hctx.
  */
 struct vfsblk_queue {
 	const struct task_struct *task;
 	struct vfsblk_cmd *cmd;
+	unsigned int miss_score;
+	unsigned int miss_probe;
 };
+
+/*
+ * Buffered reads of a hardware queue are no longer tried from queue_rq()
+ * while its &vfsblk_queue.miss_score is %VFSBLK_MISS_SKIP or above, except
+ * one in %VFSBLK_MISS_PROBE (a power of two), which tells when the page
+ * cache serves them again. A read the page cache serves lowers the score
+ * by %VFSBLK_MISS_HIT, one it fails raises it by one, up to
+ * %VFSBLK_MISS_MAX: the tries stop while more than about four in five
+ * fail, and resume after a few served (io.c).
+ */
+#define VFSBLK_MISS_SKIP	16
+#define VFSBLK_MISS_MAX		32
+#define VFSBLK_MISS_HIT		4
+#define VFSBLK_MISS_PROBE	8
 
 /*
  * Number of bio_vecs a request carries inline before it allocates: room for
