@@ -217,16 +217,18 @@ FIO_FIGURES='{
 	fio_error: .error }'
 
 # counters DEV: the vfsblk device's "reads writes inline_submits
-# batched_submits flushes inline_flushes" (sysfs; 0 for a counter the
-# module does not have), or nothing for another kind of target.
+# batched_submits flushes inline_flushes inline_misses" (sysfs; 0 for a
+# counter the module does not have), or nothing for another kind of
+# target.
 counters() {
-	local d=/sys/block/${1##*/}/vfsblk r w i b=0 nf=0 nl=0
+	local d=/sys/block/${1##*/}/vfsblk r w i b=0 nf=0 nl=0 nm=0
 	if [ -r "$d/inline_submits" ] && read -r r <"$d/reads" &&
 		read -r w <"$d/writes" && read -r i <"$d/inline_submits"; then
 		[ ! -r "$d/batched_submits" ] || read -r b <"$d/batched_submits"
 		read -r nf <"$d/flushes"
 		[ ! -r "$d/inline_flushes" ] || read -r nl <"$d/inline_flushes"
-		echo "$r $w $i $b $nf $nl"
+		[ ! -r "$d/inline_misses" ] || read -r nm <"$d/inline_misses"
+		echo "$r $w $i $b $nf $nl $nm"
 	fi
 }
 
@@ -235,7 +237,7 @@ run_job() {
 	local medium=$1 dir=$2 job=$3 round t order k=0 jf=$WORK/job.fio
 	local -a runs=()
 	local start rc=0 err="" path stat figs name i
-	local r0 w0 i0 b0 r1 w1 i1 b1
+	local r0 w0 i0 b0 f0 l0 m0 r1 w1 i1 b1 f1 l1 m1
 	local -A before=()
 
 	if [ "$job" = "$FS_JOB" ]; then
@@ -321,16 +323,18 @@ run_job() {
 	# runs together).
 	for t in "${!before[@]}"; do
 		[ -n "${before[$t]}" ] || continue
-		read -r r0 w0 i0 b0 f0 l0 <<<"${before[$t]}"
-		read -r r1 w1 i1 b1 f1 l1 <<<"$(counters "${DEV_OF[$t]}")" ||
+		read -r r0 w0 i0 b0 f0 l0 m0 <<<"${before[$t]}"
+		read -r r1 w1 i1 b1 f1 l1 m1 <<<"$(counters "${DEV_OF[$t]}")" ||
 			continue
 		emit "$(jq -cn --arg m "$medium" --arg j "$job" --arg t "$t" \
 			--argjson r $((r1 - r0)) --argjson w $((w1 - w0)) \
 			--argjson i $((i1 - i0)) --argjson b $((b1 - b0)) \
 			--argjson f $((f1 - f0)) --argjson l $((l1 - l0)) \
+			--argjson x $((m1 - m0)) \
 			'{kind: "counters", medium: $m, job: $j, target: $t,
 			  reads: $r, writes: $w, inline_submits: $i,
-			  batched_submits: $b, flushes: $f, inline_flushes: $l}')"
+			  batched_submits: $b, flushes: $f, inline_flushes: $l,
+			  inline_misses: $x}')"
 	done
 	note "$medium $job: $k runs in $(elapsed "$start")s${err:+; $err}"
 	if [ "$job" = "$FS_JOB" ]; then

@@ -340,15 +340,19 @@ def main():
                 fl = (f", {100 * c.get('inline_flushes', 0) / c['flushes']:.0f}% "
                       f"of {c['flushes']} flushes inline"
                       if c.get("flushes") else "")
+                x = share(m, j, t, "inline_misses")
                 cells.append(f"{t} {100 * v:.0f}%"
                              + (f" (+{100 * b:.0f}% batched)" if b else "")
+                             + (f" ({100 * x:.0f}% tried, missed)" if x else "")
                              + fl)
             if cells:
                 shares.append(f"{j}: " + ", ".join(cells))
         if shares:
             L.append("Reads and writes vfsblk served from the submitting task "
                      "(inline_submits in sysfs), and started by its batch "
-                     "worker (batched_submits), and flushes served without "
+                     "worker (batched_submits), buffered reads it tried "
+                     "there that the page cache could not serve "
+                     "(inline_misses), and flushes served without "
                      "a worker (inline_flushes), all runs of a job: "
                      + "; ".join(shares) + ".")
             L.append("")
