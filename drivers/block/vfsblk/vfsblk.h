@@ -227,8 +227,9 @@ struct vfsblk_device {
  * @miss_score: how often the page cache lately failed the buffered reads
  *	tried from queue_rq() on this queue: up one for each it failed, down
  *	%VFSBLK_MISS_HIT for each it served, from zero to %VFSBLK_MISS_MAX.
- * @miss_probe: buffered reads of this queue not tried while @miss_score
- *	is at %VFSBLK_MISS_SKIP or above; one in %VFSBLK_MISS_PROBE is.
+ * @miss_probe: counts this queue's buffered reads while @miss_score is
+ *	%VFSBLK_MISS_SKIP or above: one in %VFSBLK_MISS_PROBE is tried, the
+ *	others go to a worker.
  *
  * @task and @cmd are set by the submitter before the call, cleared by the
  * call's end (io.c), both without a lock: see vfsblk_batch_dio(). The
