@@ -100,6 +100,9 @@ is() { [ "$2" = "$3" ] || die "$1: '$2', want '$3'"; }
 # has TEXT PART: TEXT must contain PART.
 has() { grep -qF -- "$2" <<<"$1" || die "no '$2' in: $1"; }
 
+# cached FILE: pages of FILE in the page cache.
+cached() { fincore -n -o PAGES -b "$1" | tr -d ' '; }
+
 # sattr DEV ATTR: /sys/block/vfsblkN/vfsblk/ATTR of DEV, given as its
 # index N, its name vfsblkN or its node /dev/vfsblkN.
 sattr() { cat "/sys/block/vfsblk$(dev_index "$1")/vfsblk/$2"; }
