@@ -13,6 +13,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/sched/mm.h>
@@ -273,24 +274,58 @@ static struct block_device *vfsblk_backing_bdev(struct vfsblk_device *dev)
 }
 
 /*
- * The write cache mode that follows from the device's state, given at ADD
- * and again when SET changes direct I/O or the read-only state. Write
- * through (no volatile write cache announced) when the device is writable,
- * does direct I/O, and the block device under its file has no volatile
- * write cache of its own: every WRITE is then a synchronous write of its
- * range (IOCB_DSYNC, see vfsblk_rw_prep()), which costs little there, and
- * no FLUSH, each of which the block layer would hand to kblockd, reaches
- * the device. Write back otherwise, where a synchronous write would flush
- * the backing device's cache or write back the file's pages every time.
+ * Does the window [@start, @end) of @dev's backing file hold a hole, or
+ * blocks allocated but never written? SEEK_HOLE reports both: iomap
+ * filesystems count an unwritten extent without cached pages as a hole.
+ * A synchronous write there waits for the filesystem to commit the
+ * allocation, or the conversion of the extent, to its journal. The seek
+ * runs on a file of its own, as it moves the file position, which the
+ * backing file shares with whoever opened it. A file that cannot be
+ * opened again counts as having none.
  */
-static bool vfsblk_want_write_through(struct vfsblk_device *dev)
+static bool vfsblk_window_has_hole(struct vfsblk_device *dev, loff_t start,
+				   loff_t end)
+{
+	struct file *f;
+	loff_t hole;
+
+	if (start >= end || !S_ISREG(file_inode(dev->backing)->i_mode))
+		return false;
+	f = dentry_open(&dev->backing->f_path, O_RDONLY | O_LARGEFILE,
+			dev->backing->f_cred);
+	if (IS_ERR(f))
+		return false;
+	hole = vfs_llseek(f, start, SEEK_HOLE);
+	fput(f);
+	return hole >= 0 && hole < end;
+}
+
+/*
+ * The write cache mode that follows from the device's state (@dio,
+ * @read_only and its window of @capacity bytes at @offset), given at ADD
+ * and again when SET changes direct I/O or the read-only state. Write
+ * through (no volatile write cache announced) when the device is
+ * writable, does direct I/O, the block device under its file has no
+ * volatile write cache of its own, and the window has no hole: every
+ * WRITE is then a synchronous write of its range (IOCB_DSYNC, see
+ * vfsblk_rw_prep()), which costs little there, and no FLUSH, each of
+ * which the block layer would hand to kblockd, reaches the device. Write
+ * back otherwise, where a synchronous write would flush the backing
+ * device's cache, write back the file's pages, or commit the allocation
+ * of its blocks every time.
+ */
+static bool vfsblk_want_write_through(struct vfsblk_device *dev, bool dio,
+				      bool read_only, loff_t offset,
+				      loff_t capacity)
 {
 	struct block_device *bdev;
 
-	if (!dev->dio || (dev->flags & VFSBLK_FLAG_READ_ONLY))
+	if (!dio || read_only)
 		return false;
 	bdev = vfsblk_backing_bdev(dev);
-	return bdev && !bdev_write_cache(bdev);
+	if (!bdev || bdev_write_cache(bdev))
+		return false;
+	return !vfsblk_window_has_hole(dev, offset, offset + capacity);
 }
 
 /*
@@ -347,6 +382,8 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 {
 	bool rw = !(dev->flags & VFSBLK_FLAG_READ_ONLY);
 	bool discard = rw && vfsblk_can_punch(dev);
+	bool wt = vfsblk_want_write_through(dev, dev->dio, !rw, dev->offset,
+					    dev->capacity);
 	struct vfsblk_geometry geo;
 #ifdef VFSBLK_QUEUE_FEATURES
 	struct queue_limits lim = {
@@ -364,7 +401,7 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 		lim.max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
 		lim.discard_granularity = geo.discard_granularity;
 	}
-	if (vfsblk_want_write_through(dev))
+	if (wt)
 		lim.flags |= BLK_FLAG_WRITE_CACHE_DISABLED;
 	return blk_mq_alloc_disk(&dev->tag_set, &lim, dev);
 #else
@@ -387,7 +424,7 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 	}
 	blk_queue_write_cache(q, true, true);
 	/* The cache stays one sysfs can turn on: QUEUE_FLAG_HW_WC is kept. */
-	if (vfsblk_want_write_through(dev))
+	if (wt)
 		blk_queue_flag_clear(QUEUE_FLAG_WC, q);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
@@ -535,6 +572,13 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 	lockdep_assert_held(&vfsblk_ctl_mutex);
 	lockdep_assert_held(&disk->open_mutex);
 
+	/*
+	 * A new mode takes its write cache mode afresh, chosen before the
+	 * freeze: the seek for holes allocates, and may wait for I/O.
+	 */
+	wt = mode && vfsblk_want_write_through(dev, plan->dio,
+					       plan->read_only, plan->offset,
+					       plan->capacity);
 	if (moved || plan->dio != dev->dio ||
 	    plan->dio_request != dev->dio_request ||
 	    plan->size_limit != dev->size_limit) {
@@ -550,8 +594,6 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 			dev->block_size = plan->block_size;
 			ret = vfsblk_update_geometry(dev);
 		}
-		/* A new mode takes its write cache mode afresh. */
-		wt = vfsblk_want_write_through(dev);
 		if (!ret && mode && wt == vfsblk_write_cache(disk->queue))
 			ret = vfsblk_set_write_cache(dev, !wt);
 		blk_mq_unfreeze_queue(disk->queue);

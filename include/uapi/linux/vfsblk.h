@@ -76,7 +76,8 @@
  * write cache (its queue's write_cache attribute reads "write through"),
  * so every write reaches stable storage of the backing file before it
  * completes and no flush is needed. The default for a device doing direct
- * I/O on a file whose block device has no volatile write cache.
+ * I/O on a file whose block device has no volatile write cache, when its
+ * window of the file has no hole (unallocated or unwritten blocks).
  */
 #define VFSBLK_FLAG_WRITE_THROUGH	(1ULL << 10)
 /* VFSBLK_ADD_FLAGS - every flag &vfsblk_add.flags accepts. */
