@@ -208,6 +208,8 @@ FIO_FIGURES='{
 	read_iops: .read.iops, write_iops: .write.iops,
 	read_bw: .read.bw_bytes, write_bw: .write.bw_bytes,
 	read_ios: .read.total_ios, write_ios: .write.total_ios,
+	read_lat_p50_ns: .read.lat_ns.percentile["50.000000"],
+	read_lat_p99_ns: .read.lat_ns.percentile["99.000000"],
 	read_clat_p50_ns: .read.clat_ns.percentile["50.000000"],
 	read_clat_p99_ns: .read.clat_ns.percentile["99.000000"],
 	write_clat_p50_ns: .write.clat_ns.percentile["50.000000"],

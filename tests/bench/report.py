@@ -37,11 +37,16 @@ def derive(rec, hz, min_window):
     iops = (fio.get("read_iops") or 0) + (fio.get("write_iops") or 0)
     mbps = ((fio.get("read_bw") or 0) + (fio.get("write_bw") or 0)) / 1e6
     d = {"iops": iops, "mbps": mbps}
-    # Latency of the reads, or of the writes in a write-only job.
+    # Latency of the reads, or of the writes in a write-only job: from
+    # the submission to the completion (lat, in the jobs that ask fio for
+    # its percentiles), and from the end of the submission call to the
+    # completion (clat). A request served inside io_submit() has all its
+    # time in the submission: its clat is only the reaping.
     side = "read" if (fio.get("read_iops") or 0) > 0 else "write"
-    for p in ("p50", "p99"):
-        v = fio.get(f"{side}_clat_{p}_ns")
-        d[f"lat_{p}_us"] = v / 1000 if v else None
+    for kind in ("lat", "clat"):
+        for p in ("p50", "p99"):
+            v = fio.get(f"{side}_{kind}_{p}_ns")
+            d[f"{kind}_{p}_us"] = v / 1000 if v else None
     st = rec.get("stat")
     # A window much shorter than asked for (the sampler woke late) says
     # little: left out.
@@ -141,6 +146,7 @@ def main():
             for t, ds in bt.items():
                 s = {"rounds": len(ds)}
                 for key in ("iops", "mbps", "lat_p50_us", "lat_p99_us",
+                            "clat_p50_us", "clat_p99_us",
                             "cpu_us_per_io", "ctxt_per_io"):
                     vals = [d[key] for d in ds if d.get(key) is not None]
                     s[key] = {"values": vals, "median": median(vals),
@@ -303,7 +309,8 @@ def main():
         # Latency at QD1.
         j = "randread-4k-qd1"
         if j in summary[m]:
-            L.append(f"4k random read QD1 latency, us, p50 / p99 (medians): "
+            L.append(f"4k random read QD1 latency, submission to "
+                     f"completion, us, p50 / p99 (medians): "
                      + "; ".join(
                          f"{t} {fmt(med(m, j, t, 'lat_p50_us'))} / "
                          f"{fmt(med(m, j, t, 'lat_p99_us'))}"
