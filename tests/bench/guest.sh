@@ -394,11 +394,7 @@ medium_up() { # MEDIUM: prints the directory
 	case "$1" in
 	ram)
 		# The files, the ext4 job's file and room for ext4 itself.
-		kmodprobe brd rd_nr=1 rd_size=$(((4 * SIZE + FS_SIZE + 256) * 1024)) &&
-			wait_node /dev/ram0 &&
-			mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/ram0 &&
-			mkdir -p "$RAMMNT" &&
-			mount -t ext4 /dev/ram0 "$RAMMNT" &&
+		ram_ext4_up $((4 * SIZE + FS_SIZE + 256)) "$RAMMNT" &&
 			mkdir -p "$RAMMNT/bench" || return 1
 		echo "$RAMMNT/bench" ;;
 	virtio)
@@ -411,8 +407,7 @@ medium_up() { # MEDIUM: prints the directory
 medium_down() { # MEDIUM DIR
 	rm -rf "$2"
 	if [ "$1" = ram ]; then
-		umount "$RAMMNT"
-		rmmod brd
+		ram_ext4_down "$RAMMNT"
 	fi
 }
 

@@ -52,11 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-kmodprobe brd rd_nr=1 rd_size=$(((2 * SIZE + 256) * 1024))
-wait_node /dev/ram0
-mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/ram0
-mkdir -p "$MNT"
-mount -t ext4 /dev/ram0 "$MNT"
+ram_ext4_up $((2 * SIZE + 256)) "$MNT"
 for f in f1 f2; do
 	dd if=/dev/zero of="$MNT/$f" bs=1M count="$SIZE" oflag=direct \
 		conv=fsync status=none

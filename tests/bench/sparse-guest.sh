@@ -43,11 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 kmodprobe loop
-kmodprobe brd rd_nr=1 rd_size=$((1024 * 1024))
-wait_node /dev/ram0
-mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/ram0
-mkdir -p "$MNT"
-mount -t ext4 /dev/ram0 "$MNT"
+ram_ext4_up 1024 "$MNT"
 echo "# kernel $(uname -r), $ROUNDS round(s)"
 
 make_file() { # KIND

@@ -19,6 +19,19 @@ wait_node() {
 	return 1
 }
 
+# ram_ext4_up MIB DIR: load brd with one RAM disk of MIB MiB, /dev/ram0,
+# and mount ext4 made on it, its inode tables and journal written now
+# rather than in the background, on DIR. ram_ext4_down DIR undoes it.
+ram_ext4_up() {
+	kmodprobe brd rd_nr=1 rd_size=$(($1 * 1024)) &&
+		wait_node /dev/ram0 &&
+		mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 \
+			/dev/ram0 &&
+		mkdir -p "$2" &&
+		mount -t ext4 /dev/ram0 "$2"
+}
+ram_ext4_down() { umount "$1" && rmmod brd; }
+
 # vfsblk_add [-t SECONDS] ARG...: vfsblkctl add ARG..., then wait for the
 # node of the device it printed, at most SECONDS (10). Prints the node, or
 # why it failed and returns 1.
