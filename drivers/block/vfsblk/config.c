@@ -302,8 +302,9 @@ static bool vfsblk_window_has_hole(struct vfsblk_device *dev, loff_t start,
 
 /*
  * The write cache mode that follows from the device's state (@dio,
- * @read_only and its window of @capacity bytes at @offset), given at ADD
- * and again when SET changes direct I/O or the read-only state. Write
+ * @read_only and its window of @capacity bytes at @offset), given at ADD,
+ * again when SET changes direct I/O or the read-only state, and at the
+ * last close after writes (vfsblk_recheck_write_cache()). Write
  * through (no volatile write cache announced) when the device is
  * writable, does direct I/O, the block device under its file has no
  * volatile write cache of its own, and the window has no hole: every
@@ -367,6 +368,52 @@ static int vfsblk_set_write_cache(struct vfsblk_device *dev, bool wc)
 }
 
 /**
+ * vfsblk_recheck_write_cache() - choose the write cache mode again.
+ * @dev: the device, whose last opener is closing it.
+ *
+ * A WRITE may fill the last hole of the window, a DISCARD or WRITE_ZEROES
+ * make one: when one of them ran since the mode was chosen, or a SET left
+ * the mode to this close, vfsblk_want_write_through() chooses it again. A
+ * write-through device turns write back only here, with no opener: the
+ * block layer strips the FUA and PREFLUSH of a bio submitted to a queue
+ * without a volatile write cache before the bio waits for a frozen queue,
+ * and its submitter takes it to be stable when it ends, which a
+ * write-back device would not make it. A mode set by hand in sysfs, one
+ * other than &vfsblk_device.wc_auto, is left as it is.
+ *
+ * Context: process context, from ->release, under open_mutex.
+ */
+void vfsblk_recheck_write_cache(struct vfsblk_device *dev)
+{
+	struct request_queue *q = dev->disk->queue;
+	bool wc = vfsblk_write_cache(q);
+	bool wt;
+	int ret;
+
+	lockdep_assert_held(&dev->disk->open_mutex);
+
+	if (!READ_ONCE(dev->wc_recheck) || disk_openers(dev->disk))
+		return;
+	WRITE_ONCE(dev->wc_recheck, false);
+	if (wc != dev->wc_auto)
+		return;
+	wt = vfsblk_want_write_through(dev, dev->dio,
+				       dev->flags & VFSBLK_FLAG_READ_ONLY,
+				       dev->offset, dev->capacity);
+	if (wt != wc)
+		return;
+	blk_mq_freeze_queue(q);
+	ret = vfsblk_set_write_cache(dev, !wt);
+	blk_mq_unfreeze_queue(q);
+	if (ret) {
+		pr_warn("%s: cannot sync the backing file (%d): the device stays write back\n",
+			dev->disk->disk_name, ret);
+		return;
+	}
+	dev->wc_auto = !wt;
+}
+
+/**
  * vfsblk_alloc_disk() - allocate the gendisk and queue of a new device.
  * @dev: the device, configured by vfsblk_config_init(), with its tag set.
  *
@@ -374,7 +421,8 @@ static int vfsblk_set_write_cache(struct vfsblk_device *dev, bool wc)
  * (write back) or not (write through) as vfsblk_want_write_through()
  * says, and discard when the device is writable and its file can
  * fallocate. Either mode can be changed through the queue's write_cache
- * attribute in sysfs, which the I/O path follows.
+ * attribute in sysfs, which the I/O path follows and the choices of the
+ * mode that follow ADD leave alone.
  *
  * Return: the gendisk or an ERR_PTR().
  */
@@ -392,6 +440,7 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 		.features		= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
 	};
 
+	dev->wc_auto = !wt;
 	vfsblk_geometry(dev, &geo);
 	lim.logical_block_size = geo.logical;
 	lim.physical_block_size = geo.physical;
@@ -411,6 +460,7 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 	if (IS_ERR(disk))
 		return disk;
 	q = disk->queue;
+	dev->wc_auto = !wt;
 	vfsblk_geometry(dev, &geo);
 	blk_queue_logical_block_size(q, geo.logical);
 	blk_queue_physical_block_size(q, geo.physical);
@@ -566,7 +616,7 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 		!!(dev->flags & VFSBLK_FLAG_READ_ONLY);
 	bool moved = geometry || ro_change || plan->offset != dev->offset;
 	bool mode = ro_change || plan->dio != dev->dio;
-	bool wt;
+	bool wt = false, flip = false;
 	int ret = 0;
 
 	lockdep_assert_held(&vfsblk_ctl_mutex);
@@ -574,11 +624,20 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 
 	/*
 	 * A new mode takes its write cache mode afresh, chosen before the
-	 * freeze: the seek for holes allocates, and may wait for I/O.
+	 * freeze: the seek for holes allocates, and may wait for I/O. A
+	 * device in use stays write through until its last close, which
+	 * may turn it write back (vfsblk_recheck_write_cache()).
 	 */
-	wt = mode && vfsblk_want_write_through(dev, plan->dio,
-					       plan->read_only, plan->offset,
-					       plan->capacity);
+	if (mode) {
+		wt = vfsblk_want_write_through(dev, plan->dio, plan->read_only,
+					       plan->offset, plan->capacity);
+		flip = wt == vfsblk_write_cache(disk->queue);
+		if (flip && !wt && disk_openers(disk)) {
+			flip = false;
+			wt = true;
+			WRITE_ONCE(dev->wc_recheck, true);
+		}
+	}
 	if (moved || plan->dio != dev->dio ||
 	    plan->dio_request != dev->dio_request ||
 	    plan->size_limit != dev->size_limit) {
@@ -594,8 +653,10 @@ static int vfsblk_set_apply(struct vfsblk_device *dev,
 			dev->block_size = plan->block_size;
 			ret = vfsblk_update_geometry(dev);
 		}
-		if (!ret && mode && wt == vfsblk_write_cache(disk->queue))
+		if (!ret && flip)
 			ret = vfsblk_set_write_cache(dev, !wt);
+		if (!ret && mode)
+			dev->wc_auto = !wt;
 		blk_mq_unfreeze_queue(disk->queue);
 		if (ret)
 			return ret;

@@ -1000,6 +1000,10 @@ static blk_status_t vfsblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		atomic64_inc(&dev->stats.errors);
 		return BLK_STS_IOERR;
 	}
+	/* It may fill or make a hole: the last close looks again. */
+	if (req_op(rq) != REQ_OP_READ && req_op(rq) != REQ_OP_FLUSH &&
+	    !READ_ONCE(dev->wc_recheck))
+		WRITE_ONCE(dev->wc_recheck, true);
 
 	vfsblk_dispatch(dev, rq, cmd);
 	/*

@@ -104,6 +104,8 @@ static int vfsblk_check_open(struct vfsblk_device *dev)
 /*
  * On the last close of a device marked AUTOCLEAR, remove it. del_gendisk()
  * takes open_mutex, which is held here: the removal runs on a workqueue.
+ * The last close of any other device chooses its write cache mode again
+ * if it wrote since the mode was chosen.
  */
 static void vfsblk_check_release(struct vfsblk_device *dev)
 {
@@ -117,8 +119,10 @@ static void vfsblk_check_release(struct vfsblk_device *dev)
 	if (disk_openers(dev->disk) > 0 || dev->state == VFSBLK_DELETING ||
 	    dev->state == VFSBLK_BUILDING)
 		return;
-	if (!(dev->flags & VFSBLK_FLAG_AUTOCLEAR))
+	if (!(dev->flags & VFSBLK_FLAG_AUTOCLEAR)) {
+		vfsblk_recheck_write_cache(dev);
 		return;
+	}
 	dev->state = VFSBLK_DELETING;
 	queue_work(vfsblk_ctl_wq, &dev->remove_work);
 }

@@ -136,6 +136,15 @@ struct vfsblk_config {
  * @no_punch: set once the backing filesystem refused to punch holes.
  * @no_zero_range: set once the backing filesystem refused ZERO_RANGE.
  * @discard_off: set once @discard_work was queued.
+ * @wc_auto: the write cache mode vfsblk chose last, true for write back:
+ *	at ADD, at a SET of the direct I/O or read-only state, at a last
+ *	close (vfsblk_recheck_write_cache()). A queue whose mode differs
+ *	was set by hand in sysfs, which the last close leaves alone. Under
+ *	open_mutex.
+ * @wc_recheck: set by the I/O path when a WRITE, DISCARD or WRITE_ZEROES
+ *	may have filled or made a hole in the window, and by a SET that
+ *	left a mode to the last close; cleared by the last close, which
+ *	chooses the mode again.
  * @name: NUL-terminated name, empty for none. Fixed at ADD.
  * @disk: the gendisk; its ->free_disk frees this struct.
  * @tag_set: the blk-mq tag set, freed right after del_gendisk().
@@ -189,6 +198,8 @@ struct vfsblk_device {
 	bool no_punch;
 	bool no_zero_range;
 	unsigned long discard_off;
+	bool wc_auto;
+	bool wc_recheck;
 	char name[VFSBLK_NAME_LEN];
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
@@ -343,6 +354,7 @@ int vfsblk_config_init(struct vfsblk_device *dev,
 struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev);
 int vfsblk_set(u32 index, const struct vfsblk_set *req, u64 *capacity);
 void vfsblk_discard_workfn(struct work_struct *work);
+void vfsblk_recheck_write_cache(struct vfsblk_device *dev);
 
 /* io.c */
 extern const struct blk_mq_ops vfsblk_mq_ops;

@@ -77,7 +77,8 @@
  * so every write reaches stable storage of the backing file before it
  * completes and no flush is needed. The default for a device doing direct
  * I/O on a file whose block device has no volatile write cache, when its
- * window of the file has no hole (unallocated or unwritten blocks).
+ * window of the file has no hole (unallocated or unwritten blocks), as
+ * found at ADD and again at the last close after writes or discards.
  */
 #define VFSBLK_FLAG_WRITE_THROUGH	(1ULL << 10)
 /* VFSBLK_ADD_FLAGS - every flag &vfsblk_add.flags accepts. */
