@@ -20,6 +20,10 @@
 # written back and dropped (drop_caches). A sampler reads
 # /proc/stat (CPU time, context switches) over a window inside each run's
 # measured time. A target that cannot be set up is reported missing.
+# One more target, only when --targets names it: nullblk, Debian's null_blk
+# as a blk-mq device that completes each request in its queue_rq without
+# moving data, the floor of what any blk-mq driver can cost (not in the
+# ext4 job: it keeps no data).
 # At the end: the scale figures (N devices bound at once, vfsblk and loop).
 
 set -euo pipefail
@@ -89,7 +93,7 @@ declare -A DEV_OF DIO_OF NOTE_OF MISSING
 # I/O mode in effect: 1, 0, or "" when the kernel does not say), NOTE_OF,
 # or MISSING (why it cannot be set up).
 setup_target() {
-	local t=$1 f=$2/${FILE_OF[$1]} dev="" out
+	local t=$1 f=$2/${FILE_OF[$1]:-} dev="" out
 	case "$t" in
 	file)
 		dev=$f
@@ -115,6 +119,10 @@ setup_target() {
 	vfsblk-dio)
 		dev=$(vfsblk_add --direct-io=on "$f") || { MISSING[$t]=$dev; return 1; }
 		DIO_OF[$t]=$(sys_dio "$dev" vfsblk) ;;
+	nullblk)
+		dev=$(nullblk_up "$SIZE") || { MISSING[$t]=$dev; return 1; } ;;
+	*)	MISSING[$t]="unknown target"
+		return 1 ;;
 	esac
 	DEV_OF[$t]=$dev
 	return 0
@@ -129,6 +137,7 @@ teardown_targets() {
 		case "$t" in
 		loop|loop-dio) losetup -d "$dev" ;;
 		vfsblk|vfsblk-dio) "$VFSBLKCTL" remove "$dev" >/dev/null ;;
+		nullblk) nullblk_down ;;
 		esac
 	done
 	DEV_OF=()
@@ -354,6 +363,10 @@ prepare_fs() { # DIR
 		[ -z "${MISSING[$t]:-}" ] || continue
 		if [ "$t" = file ]; then
 			FS_FILE_OF[$t]=$1/fsjob
+			continue
+		fi
+		if [ "$t" = nullblk ]; then
+			FS_ERR_OF[$t]="null_blk keeps no data"
 			continue
 		fi
 		dev=${DEV_OF[$t]} mp=$FSMNT/$t
@@ -586,6 +599,7 @@ cleanup() {
 	unmount_fs
 	vfs_reset
 	losetup -D 2>/dev/null
+	[ ! -d /sys/module/null_blk ] || nullblk_down
 	mountpoint -q "$RAMMNT" && umount "$RAMMNT"
 	rm -rf "$SCRATCH/bench" "$SCRATCH/scale"
 	tools_back

@@ -8,7 +8,8 @@
 #   profile-guest.sh JOB TARGET...
 #
 # On ext4 on a brd RAM disk, fully written backing files of 512 MiB; the
-# targets: file (fio on the backing file itself), vfsblk-dio, loop-dio.
+# targets: file (fio on the backing file itself), vfsblk-dio, loop-dio,
+# nullblk (null_blk completing each request in queue_rq, no data moved).
 # For each target, one at a time: fio runs JOB of tests/bench/jobs.fio
 # for 14 s, and `perf record -a -g` (cpu-clock, 2000 Hz per CPU) samples
 # 8 s of it, from a second after its I/O began. Printed per target:
@@ -47,6 +48,7 @@ cleanup() {
 	set +e
 	vfs_reset
 	losetup -D
+	[ ! -d /sys/module/null_blk ] || nullblk_down
 	mountpoint -q "$MNT" && umount "$MNT"
 	rm -rf "$WORK"
 }
@@ -71,6 +73,8 @@ target_path() { # TARGET: prints the path fio runs on
 		echo "$dev" ;;
 	loop-dio)
 		losetup --direct-io=on -f --show "$MNT/f2" ;;
+	nullblk)
+		nullblk_up "$SIZE" ;;
 	*)	echo "unknown target $1" >&2
 		return 1 ;;
 	esac
@@ -133,6 +137,8 @@ for t in "$@"; do
 		"$VFSBLKCTL" remove "$path" >/dev/null
 	elif [ "$t" = loop-dio ]; then
 		losetup -d "$path"
+	elif [ "$t" = nullblk ]; then
+		nullblk_down
 	fi
 done
 exit 0

@@ -19,6 +19,9 @@ import statistics
 import sys
 
 TARGETS = ["file", "loop", "loop-dio", "vfsblk", "vfsblk-dio"]
+# Targets a run has only when asked for (guest.sh --targets), after those
+# in the tables, with their ratio to the file; not in the chart.
+EXTRA_TARGETS = ["nullblk"]
 MEDIA = {"ram": "ext4 on a RAM disk (brd)", "virtio": "ext4 on a virtio disk"}
 # Jobs whose figure is a bandwidth (MB/s); the others are IOPS.
 BANDWIDTH_JOBS = ("seqread-128k-qd8", "seqwrite-128k-qd8")
@@ -120,6 +123,8 @@ def main():
     min_window = 0.5 * max(env.get("runtime_s", 1) - 0.5, 0.2)
     jobs = env.get("jobs") or sorted({r["job"] for r in runs})
     media = [m for m in (env.get("media") or MEDIA) if m not in media_missing]
+    extra = [t for t in EXTRA_TARGETS if t in (env.get("targets") or [])]
+    cols = TARGETS + extra
 
     # Group the runs: medium -> job -> target -> list of derived figures.
     groups, missing, errors = {}, {}, []
@@ -172,6 +177,8 @@ def main():
                 "cpu vfsblk/loop": ratio(med(m, j, "vfsblk", "cpu_us_per_io"),
                                          med(m, j, "loop", "cpu_us_per_io")),
             }
+            for t in extra:
+                ratios[m][j][f"{t}/file"] = ratio(med(m, j, t), med(m, j, "file"))
 
     # Scale figures per driver. Older records timed 32 tool starts.
     def tool_start_ms(s):
@@ -279,9 +286,10 @@ def main():
             continue
         L.append(f"### {MEDIA.get(m, m)}")
         L.append("")
-        L.append("| job | unit | " + " | ".join(TARGETS)
-                 + " | dio/loop-dio | dio/file | buf/loop |")
-        L.append("|---|---|" + "---:|" * (len(TARGETS) + 3))
+        L.append("| job | unit | " + " | ".join(cols)
+                 + " | dio/loop-dio | dio/file | buf/loop |"
+                 + "".join(f" {t}/file |" for t in extra))
+        L.append("|---|---|" + "---:|" * (len(cols) + 3 + len(extra)))
         for j in jobs:
             if j not in summary[m]:
                 continue
@@ -289,7 +297,7 @@ def main():
             key = "mbps" if bw else "iops"
             scale_div = 1 if bw else 1000
             row = [j, "MB/s" if bw else "kIOPS"]
-            for t in TARGETS:
+            for t in cols:
                 s = summary[m][j].get(t)
                 if (m, t) in missing:
                     row.append("missing")
@@ -304,6 +312,7 @@ def main():
             r = ratios[m][j]
             row += [fmt(r["vfsblk-dio/loop-dio"], 2), fmt(r["vfsblk-dio/file"], 2),
                     fmt(r["vfsblk/loop"], 2)]
+            row += [fmt(r[f"{t}/file"], 2) for t in extra]
             L.append("| " + " | ".join(row) + " |")
         L.append("")
         # Latency at QD1.
@@ -314,18 +323,18 @@ def main():
                      + "; ".join(
                          f"{t} {fmt(med(m, j, t, 'lat_p50_us'))} / "
                          f"{fmt(med(m, j, t, 'lat_p99_us'))}"
-                         for t in TARGETS if t in summary[m][j]) + ".")
+                         for t in cols if t in summary[m][j]) + ".")
             L.append("")
         L.append("CPU time per I/O, us / context switches per I/O (medians, "
                  "whole guest, from /proc/stat):")
         L.append("")
-        L.append("| job | " + " | ".join(TARGETS) + " | cpu dio/loop-dio | cpu buf/loop |")
-        L.append("|---|" + "---:|" * (len(TARGETS) + 2))
+        L.append("| job | " + " | ".join(cols) + " | cpu dio/loop-dio | cpu buf/loop |")
+        L.append("|---|" + "---:|" * (len(cols) + 2))
         for j in jobs:
             if j not in summary[m]:
                 continue
             row = [j]
-            for t in TARGETS:
+            for t in cols:
                 c, x = med(m, j, t, "cpu_us_per_io"), med(m, j, t, "ctxt_per_io")
                 row.append("missing" if (m, t) in missing else
                            f"{fmt(c)} / {fmt(x, 2)}" if c is not None else "-")
@@ -369,6 +378,8 @@ def main():
     for m, w in sorted(media_missing.items()):
         notes.append(f"- medium {m} missing: {w}")
     for (m, t), v in sorted(dio.items()):
+        if t in EXTRA_TARGETS:
+            continue
         want = 1 if t in ("file", "loop-dio", "vfsblk-dio") else 0
         if v is None:
             notes.append(f"- {m}: {t}: the kernel reports no dio attribute; "

@@ -32,6 +32,26 @@ ram_ext4_up() {
 }
 ram_ext4_down() { umount "$1" && rmmod brd; }
 
+# nullblk_up MIB: load null_blk with one device of at least MIB MiB,
+# /dev/nullb0, a blk-mq device as vfsblk's defaults make (a hardware queue
+# per CPU, 128 requests each, 4 KiB blocks) that completes each request in
+# its queue_rq without moving data (irqmode=0, memory_backed=0). Prints
+# the node, or why it failed and returns 1. nullblk_down removes it.
+nullblk_up() {
+	local out
+	if [ -e /dev/nullb0 ]; then
+		echo "/dev/nullb0 already exists"
+		return 1
+	fi
+	out=$(kmodprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 \
+		memory_backed=0 bs=4096 gb=$((($1 + 1023) / 1024)) \
+		submit_queues="$(nproc)" hw_queue_depth=128 2>&1) ||
+		{ echo "modprobe null_blk: $out"; return 1; }
+	wait_node /dev/nullb0 || { echo "no node /dev/nullb0"; return 1; }
+	echo /dev/nullb0
+}
+nullblk_down() { rmmod null_blk; }
+
 # vfsblk_add [-t SECONDS] ARG...: vfsblkctl add ARG..., then wait for the
 # node of the device it printed, at most SECONDS (10). Prints the node, or
 # why it failed and returns 1.
