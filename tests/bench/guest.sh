@@ -599,7 +599,7 @@ cleanup() {
 	unmount_fs
 	vfs_reset
 	losetup -D 2>/dev/null
-	[ ! -d /sys/module/null_blk ] || nullblk_down
+	nullblk_down
 	mountpoint -q "$RAMMNT" && umount "$RAMMNT"
 	rm -rf "$SCRATCH/bench" "$SCRATCH/scale"
 	tools_back

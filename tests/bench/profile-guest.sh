@@ -48,7 +48,7 @@ cleanup() {
 	set +e
 	vfs_reset
 	losetup -D
-	[ ! -d /sys/module/null_blk ] || nullblk_down
+	nullblk_down
 	mountpoint -q "$MNT" && umount "$MNT"
 	rm -rf "$WORK"
 }

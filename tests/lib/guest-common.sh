@@ -36,7 +36,8 @@ ram_ext4_down() { umount "$1" && rmmod brd; }
 # /dev/nullb0, a blk-mq device as vfsblk's defaults make (a hardware queue
 # per CPU, 128 requests each, 4 KiB blocks) that completes each request in
 # its queue_rq without moving data (irqmode=0, memory_backed=0). Prints
-# the node, or why it failed and returns 1. nullblk_down removes it.
+# the node, or why it failed and returns 1. nullblk_down removes it, if
+# loaded.
 nullblk_up() {
 	local out
 	if [ -e /dev/nullb0 ]; then
@@ -50,7 +51,7 @@ nullblk_up() {
 	wait_node /dev/nullb0 || { echo "no node /dev/nullb0"; return 1; }
 	echo /dev/nullb0
 }
-nullblk_down() { rmmod null_blk; }
+nullblk_down() { [ ! -d /sys/module/null_blk ] || rmmod null_blk; }
 
 # vfsblk_add [-t SECONDS] ARG...: vfsblkctl add ARG..., then wait for the
 # node of the device it printed, at most SECONDS (10). Prints the node, or
