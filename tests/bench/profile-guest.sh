@@ -13,7 +13,8 @@
 # For each target, one at a time: fio runs JOB of tests/bench/jobs.fio
 # for 14 s, and `perf record -a -g` (cpu-clock, 2000 Hz per CPU) samples
 # 8 s of it, from a second after its I/O began. Printed per target:
-# fio's I/O rate, the CPU time of each process per I/O (kernel workers
+# fio's I/O rate, its lookups in ext4's extent status cache and how many
+# of them missed, the CPU time of each process per I/O (kernel workers
 # included), then for each symbol of the fio process's call chains its
 # inclusive and own CPU time per I/O, in microseconds: samples divided
 # by the I/Os of the profiled time (fio's rate times its length). Rows
@@ -36,6 +37,13 @@ WINDOW=8
 MNT=/mnt/profile-ram
 WORK=$(mktemp -d /tmp/profile.XXXXXX)
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
+
+# Lookups in ext4's extent status cache of the RAM disk's file system
+# so far: "HITS MISSES".
+es_lookups() {
+	sed -n 's|^ *\([0-9]*\)/\([0-9]*\) cache hits/misses$|\1 \2|p' \
+		/proc/fs/ext4/ram0/es_shrinker_info
+}
 
 # KiB read and written by every bio submitted so far.
 vmstat_io() {
@@ -82,8 +90,13 @@ target_path() { # TARGET: prints the path fio runs on
 
 for t in "$@"; do
 	path=$(target_path "$t")
+	# The page cache only, as the benchmark: dropping the slab caches
+	# too would empty ext4's extent status cache, which holds each
+	# file's extents since it was written. The first random reads
+	# would then each look up the extent tree and fill that cache with
+	# entries of one block, a cost the benchmark's runs never see.
 	sync
-	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/drop_caches
 	# fio runs alone first; perf samples a window well inside its run,
 	# once it has been doing I/O for a second (a start from 9p can take
 	# seconds under emulation).
@@ -91,6 +104,7 @@ for t in "$@"; do
 		fio --section="$JOB" --output-format=json --eta=never \
 		--output="$WORK/fio.json" "$JOBFILE" &
 	fio_pid=$!
+	read -r es_hit0 es_miss0 <<<"$(es_lookups)"
 	io0=$(vmstat_io)
 	for ((i = 0; i < 600; i++)); do
 		[ "$(vmstat_io)" -gt $((io0 + 1024)) ] && break
@@ -100,6 +114,7 @@ for t in "$@"; do
 	perf record -q -e cpu-clock -F "$HZ" -a -g -o "$WORK/perf.data" \
 		-- sleep "$WINDOW"
 	wait "$fio_pid"
+	read -r es_hit1 es_miss1 <<<"$(es_lookups)"
 	iops=$(jq '[.jobs[] | .read.iops + .write.iops] | add' "$WORK/fio.json")
 	secs=$(perf report -i "$WORK/perf.data" --header-only 2>/dev/null |
 		awk '/^# sample duration :/ { print $5 / 1000 }')
@@ -109,6 +124,9 @@ for t in "$@"; do
 		'BEGIN { printf "%.9g", 1e6 / hz / (iops * s) }')
 	printf '=== %s on %s (%s): %.0f I/O per second, %.1f s profiled\n' \
 		"$JOB" "$t" "$path" "$iops" "$secs"
+	printf '  ext4 extent status cache: %d lookups, %d missed\n' \
+		$((es_hit1 + es_miss1 - es_hit0 - es_miss0)) \
+		$((es_miss1 - es_miss0))
 	# Samples per process: "PERCENT SAMPLES COMM" lines.
 	comms=$(perf report -i "$WORK/perf.data" --stdio -n --no-children \
 		--sort comm -g none 2>/dev/null | awk '!/^#/ && NF >= 3')
