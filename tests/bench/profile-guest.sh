@@ -38,13 +38,6 @@ MNT=/mnt/profile-ram
 WORK=$(mktemp -d /tmp/profile.XXXXXX)
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
 
-# Lookups in ext4's extent status cache of the RAM disk's file system
-# so far: "HITS MISSES".
-es_lookups() {
-	sed -n 's|^ *\([0-9]*\)/\([0-9]*\) cache hits/misses$|\1 \2|p' \
-		/proc/fs/ext4/ram0/es_shrinker_info
-}
-
 # KiB read and written by every bio submitted so far.
 vmstat_io() {
 	awk '$1 == "pgpgin" || $1 == "pgpgout" { s += $2 } END { print s }' \
@@ -104,7 +97,7 @@ for t in "$@"; do
 		fio --section="$JOB" --output-format=json --eta=never \
 		--output="$WORK/fio.json" "$JOBFILE" &
 	fio_pid=$!
-	read -r es_hit0 es_miss0 <<<"$(es_lookups)"
+	read -r es_hit0 es_miss0 <<<"$(ram_es_lookups)"
 	io0=$(vmstat_io)
 	for ((i = 0; i < 600; i++)); do
 		[ "$(vmstat_io)" -gt $((io0 + 1024)) ] && break
@@ -114,7 +107,7 @@ for t in "$@"; do
 	perf record -q -e cpu-clock -F "$HZ" -a -g -o "$WORK/perf.data" \
 		-- sleep "$WINDOW"
 	wait "$fio_pid"
-	read -r es_hit1 es_miss1 <<<"$(es_lookups)"
+	read -r es_hit1 es_miss1 <<<"$(ram_es_lookups)"
 	iops=$(jq '[.jobs[] | .read.iops + .write.iops] | add' "$WORK/fio.json")
 	secs=$(perf report -i "$WORK/perf.data" --header-only 2>/dev/null |
 		awk '/^# sample duration :/ { print $5 / 1000 }')

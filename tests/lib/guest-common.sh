@@ -32,6 +32,13 @@ ram_ext4_up() {
 }
 ram_ext4_down() { umount "$1" && rmmod brd; }
 
+# ram_es_lookups: "HITS MISSES", the lookups so far in the extent status
+# cache of the RAM disk's ext4 (from its es_shrinker_info).
+ram_es_lookups() {
+	sed -n 's|^ *\([0-9]*\)/\([0-9]*\) cache hits/misses$|\1 \2|p' \
+		/proc/fs/ext4/ram0/es_shrinker_info
+}
+
 # nullblk_up MIB: load null_blk with one device of at least MIB MiB,
 # /dev/nullb0, a blk-mq device as vfsblk's defaults make (a hardware queue
 # per CPU, 128 requests each, 4 KiB blocks) that completes each request in
