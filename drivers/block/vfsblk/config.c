@@ -247,10 +247,13 @@ int vfsblk_config_init(struct vfsblk_device *dev,
 			    dev->size_limit, dev->block_size, &dev->capacity);
 	if (ret)
 		return ret;
+	ret = vfsblk_dio_mode(dev->dio_request, dev->dio_align,
+			      dev->block_size, dev->offset, &dev->dio,
+			      &dev->dio_reason);
+	if (ret)
+		return ret;
 	vfsblk_cache_extents(dev);
-	return vfsblk_dio_mode(dev->dio_request, dev->dio_align,
-			       dev->block_size, dev->offset, &dev->dio,
-			       &dev->dio_reason);
+	return 0;
 }
 
 /*
