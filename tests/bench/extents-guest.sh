@@ -36,11 +36,7 @@ WORK=$(mktemp -d /tmp/extents.XXXXXX)
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	set +e
-	vfs_reset
-	losetup -D
-	mountpoint -q "$MNT" && umount "$MNT"
-	rmmod brd 2>/dev/null
+	ram_bench_down "$MNT"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT

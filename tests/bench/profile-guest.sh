@@ -46,11 +46,7 @@ vmstat_io() {
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	set +e
-	vfs_reset
-	losetup -D
-	nullblk_down
-	mountpoint -q "$MNT" && umount "$MNT"
+	ram_bench_down "$MNT"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -32,15 +32,7 @@ MNT=/mnt/sparse-ram
 FILE=$MNT/backing
 TARGETS="file loop-dio vfsblk-dio vfsblk-dio-wt"
 
-# shellcheck disable=SC2317 # run by the EXIT trap
-cleanup() {
-	set +e
-	vfs_reset
-	losetup -D
-	mountpoint -q "$MNT" && umount "$MNT"
-	rmmod brd 2>/dev/null
-}
-trap cleanup EXIT
+trap 'ram_bench_down "$MNT"' EXIT
 
 kmodprobe loop
 ram_ext4_up 1024 "$MNT"

@@ -32,6 +32,20 @@ ram_ext4_up() {
 }
 ram_ext4_down() { umount "$1" && rmmod brd; }
 
+# ram_bench_down DIR: for the EXIT trap of a benchmark script, undo
+# whatever it left: vfsblk and loop devices, null_blk, the RAM disk's ext4
+# on DIR and brd. It turns errexit off, so that one failure does not stop
+# the rest.
+ram_bench_down() {
+	set +e
+	vfs_reset
+	losetup -D
+	nullblk_down
+	! mountpoint -q "$1" || umount "$1"
+	rmmod brd 2>/dev/null
+	return 0
+}
+
 # ram_es_lookups: "HITS MISSES", the lookups so far in the extent status
 # cache of the RAM disk's ext4 (from its es_shrinker_info).
 ram_es_lookups() {
