@@ -13,7 +13,6 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
-#include <linux/fiemap.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
@@ -195,31 +194,6 @@ int vfsblk_dio_mode(u32 request, unsigned int align, unsigned int block_size,
 	return *reason == VFSBLK_DIO_REASON_UNSUPPORTED ? -EOPNOTSUPP : -EINVAL;
 }
 
-/*
- * Have the filesystem of @dev's backing file load the map of its blocks
- * now, as the FIEMAP ioctl does when asked with FIEMAP_FLAG_CACHE. ext4
- * then reads the file's whole extent tree into its extent status cache.
- * That cache may have lost the file's entries (to its shrinker under
- * memory pressure, or to drop_caches) while the blocks of the extent
- * tree stayed in the buffer cache. ext4 then caches, at each lookup that
- * misses, only the blocks that lookup asked for: random 4 KiB I/O fills
- * the cache with entries of one block, which make every lookup slower,
- * until the whole file has been read. (With its tree read from disk, a
- * lookup caches the whole leaf it read.) This is a hint. A filesystem
- * without the flag refuses it (-EBADR) and an error leaves the lookups
- * as they would have been, so the result is ignored. Nothing is copied
- * to a user buffer: fi_extents_max is 0, and the range mapped after the
- * caching is one byte.
- */
-static void vfsblk_cache_extents(struct vfsblk_device *dev)
-{
-	struct inode *inode = file_inode(dev->backing);
-	struct fiemap_extent_info fieinfo = { .fi_flags = FIEMAP_FLAG_CACHE };
-
-	if (S_ISREG(inode->i_mode) && inode->i_op->fiemap)
-		inode->i_op->fiemap(inode, &fieinfo, 0, 1);
-}
-
 /**
  * vfsblk_config_init() - fill a new device from its file and @cfg.
  * @dev: the device; ->backing is set.
@@ -247,13 +221,9 @@ int vfsblk_config_init(struct vfsblk_device *dev,
 			    dev->size_limit, dev->block_size, &dev->capacity);
 	if (ret)
 		return ret;
-	ret = vfsblk_dio_mode(dev->dio_request, dev->dio_align,
-			      dev->block_size, dev->offset, &dev->dio,
-			      &dev->dio_reason);
-	if (ret)
-		return ret;
-	vfsblk_cache_extents(dev);
-	return 0;
+	return vfsblk_dio_mode(dev->dio_request, dev->dio_align,
+			       dev->block_size, dev->offset, &dev->dio,
+			       &dev->dio_reason);
 }
 
 /*
