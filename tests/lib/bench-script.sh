@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 #
 # Host side of the benchmark's smaller scripts (tests/bench/sparse,
-# tests/bench/extents), sourced by them: their options, their one VM, and
-# the median of their runs' figures.
+# tests/bench/extents, tests/bench/wcache), sourced by them: their
+# options, their one VM, and the median of their runs' figures.
 
 # bench_script_run NAME ROUNDS MEM ARG...: take --kernel 6.1|6.12 (6.1)
 # and --rounds N (ROUNDS) from ARG... (-h and anything else: the usage,
