@@ -7,8 +7,8 @@
 #
 #   wcache-guest.sh ROUNDS
 #
-# On ext4 on a brd RAM disk, a 512 MiB backing file made afresh before
-# every run, and a vfsblk device with direct I/O over it whose write
+# On ext4 on a brd RAM disk, a backing file of MIB (512) MiB made afresh
+# before every run, and a vfsblk device with direct I/O over it whose write
 # cache mode its last close chose again. Two jobs, each on its own
 # targets, interleaved A B C D, D C B A, ...:
 #
@@ -44,6 +44,7 @@ set -euo pipefail
 ROUNDS=${1:?usage: wcache-guest.sh ROUNDS}
 MNT=/mnt/wcache-ram
 FILE=$MNT/backing
+MIB=512
 
 trap 'ram_bench_down "$MNT"' EXIT
 
@@ -56,9 +57,9 @@ qwc() { tr ' ' _ <"/sys/block/${1##*/}/queue/write_cache"; }
 make_file() { # sparse|whole
 	rm -f "$FILE" || return 1
 	if [ "$1" = sparse ]; then
-		truncate -s 512M "$FILE"
+		truncate -s "${MIB}M" "$FILE"
 	else
-		dd if=/dev/zero of="$FILE" bs=1M count=512 oflag=direct \
+		dd if=/dev/zero of="$FILE" bs=1M count="$MIB" oflag=direct \
 			conv=fsync status=none
 	fi && sync
 }
@@ -70,7 +71,7 @@ setup() {
 	case "$1" in
 	file)	make_file whole || return 1
 		[ "$job" = sync ] || fallocate --punch-hole --offset 0 \
-			--length 512M "$FILE" || return 1
+			--length "${MIB}M" "$FILE" || return 1
 		echo "$FILE -"
 		return ;;
 	filled*) make_file sparse || return 1 ;;
@@ -81,7 +82,7 @@ setup() {
 	added=$(qwc "$dev")
 	# The last close of dd or blkdiscard chooses the mode again.
 	case "$1" in
-	filled*) dd if=/dev/zero of="$dev" bs=1M count=512 oflag=direct \
+	filled*) dd if=/dev/zero of="$dev" bs=1M count="$MIB" oflag=direct \
 			status=none ;;
 	punched*) blkdiscard "$dev" ;;
 	esac || return 1
@@ -94,10 +95,10 @@ setup() {
 
 run_fio() { # PATH: prints write IOPS
 	local -a o=(--name=w --filename="$1" --ioengine=libaio --direct=1
-		--time_based --runtime=4 --output-format=json)
+		--time_based --runtime=4 --size="${MIB}M" --output-format=json)
 	case "$job" in
-	sync) o+=(--rw=write --bs=4k --iodepth=1 --fdatasync=1 --size=512M) ;;
-	holes) o+=(--rw=randwrite --bs=4k --iodepth=32 --size=512M
+	sync) o+=(--rw=write --bs=4k --iodepth=1 --fdatasync=1) ;;
+	holes) o+=(--rw=randwrite --bs=4k --iodepth=32
 		--norandommap --randrepeat=0) ;;
 	esac
 	fio "${o[@]}" | jq '.jobs[0].write.iops'
