@@ -5,7 +5,7 @@
 # mode, the bench kernel command line). Everything it prints goes to the
 # host.
 #
-#   profile-guest.sh JOB TARGET...
+#   profile-guest.sh [--queues N] JOB TARGET...
 #
 # On ext4 on a brd RAM disk, fully written backing files of 512 MiB; the
 # targets: file (fio on the backing file itself), vfsblk-dio, loop-dio,
@@ -19,7 +19,16 @@
 # inclusive and own CPU time per I/O, in microseconds: samples divided
 # by the I/Os of the profiled time (fio's rate times its length). Rows
 # below a few tenths of a microsecond are few samples: approximate.
-# vfsblk-dio is bound to the file target's own file.
+# vfsblk-dio is bound to the file target's own file. Then, for 2 s more
+# of the same run, `perf record -e sched:sched_switch -a` counts the
+# context switches of each process: printed per I/O, with the whole
+# machine's from /proc/stat over the profiled window.
+# The ext4 job (ext4-randwrite-4k-qd32) runs, as in the benchmark, on a
+# 256 MiB file of ext4 made and mounted on the device, or for the file
+# target on a file of the RAM disk's own ext4; null_blk keeps no data and
+# cannot take it. For vfsblk-dio, also its hardware queues (N with
+# --queues, else one per CPU) and the share of fio's requests it served
+# from the submitting task and from its batch worker.
 
 set -euo pipefail
 {
@@ -28,13 +37,25 @@ set -euo pipefail
 . "$VFSBLK_TREE/tests/lib/guest-common.sh"
 
 : "${VFSBLKCTL:?}" "${KROOT:?}"
-[ $# -ge 2 ] || { echo "usage: profile-guest.sh JOB TARGET..."; exit 2; }
+QUEUES=()
+if [ "${1:-}" = --queues ]; then
+	QUEUES=(--queues "$2")
+	shift 2
+fi
+if [ $# -lt 2 ]; then
+	echo "usage: profile-guest.sh [--queues N] JOB TARGET..."
+	exit 2
+fi
 JOB=$1
 shift
 SIZE=512
 HZ=2000
 WINDOW=8
+SWITCHES=2
+FS_JOB=ext4-randwrite-4k-qd32
+FS_SIZE=256
 MNT=/mnt/profile-ram
+FSMNT=/mnt/profile-fs
 WORK=$(mktemp -d /tmp/profile.XXXXXX)
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
 
@@ -44,18 +65,55 @@ vmstat_io() {
 		/proc/vmstat
 }
 
+# served DEV: "REQUESTS INLINE BATCHED" of vfsblk device DEV so far: its
+# reads and writes, and those served from the submitting task and started
+# by the batch worker (sysfs); "0 0 0" for another device.
+served() {
+	local d=/sys/block/${1##*/}/vfsblk
+	if [ -d "$d" ]; then
+		echo "$(($(cat "$d/reads") + $(cat "$d/writes")))" \
+			"$(cat "$d/inline_submits")" \
+			"$(cat "$d/batched_submits")"
+	else
+		echo 0 0 0
+	fi
+}
+
+# Context switches so far, of every CPU.
+ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
+
+# The ext4 of the ext4 job on device DEV, mounted on $FSMNT, with its file
+# written; prints the file's path.
+fs_up() { # DEV
+	mkdir -p "$FSMNT" &&
+		mkfs.ext4 -q -F \
+			-E lazy_itable_init=0,lazy_journal_init=0,nodiscard \
+			"$1" &&
+		mount -t ext4 "$1" "$FSMNT" &&
+		dd if=/dev/zero of="$FSMNT/fsjob" bs=1M count="$FS_SIZE" \
+			oflag=direct conv=fsync status=none &&
+		echo "$FSMNT/fsjob"
+}
+
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
+	! mountpoint -q "$FSMNT" || umount "$FSMNT"
 	ram_bench_down "$MNT"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-ram_ext4_up $((2 * SIZE + 256)) "$MNT"
+fs=
+[ "$JOB" != "$FS_JOB" ] || fs=$FS_SIZE
+ram_ext4_up $((2 * SIZE + ${fs:-0} + 256)) "$MNT"
 for f in f1 f2; do
 	dd if=/dev/zero of="$MNT/$f" bs=1M count="$SIZE" oflag=direct \
 		conv=fsync status=none
 done
+if [ -n "$fs" ]; then
+	dd if=/dev/zero of="$MNT/fsjob" bs=1M count="$FS_SIZE" oflag=direct \
+		conv=fsync status=none
+fi
 kmodprobe loop
 echo 0 >/proc/sys/kernel/kptr_restrict
 echo -1 >/proc/sys/kernel/perf_event_paranoid
@@ -65,7 +123,7 @@ target_path() { # TARGET: prints the path fio runs on
 	case "$1" in
 	file)	echo "$MNT/f1" ;;
 	vfsblk-dio)
-		dev=$(vfsblk_add --direct-io=on "$MNT/f1") ||
+		dev=$(vfsblk_add --direct-io=on "${QUEUES[@]}" "$MNT/f1") ||
 			{ echo "$dev" >&2; return 1; }
 		echo "$dev" ;;
 	loop-dio)
@@ -79,6 +137,14 @@ target_path() { # TARGET: prints the path fio runs on
 
 for t in "$@"; do
 	path=$(target_path "$t")
+	dev=$path
+	if [ -n "$fs" ]; then
+		if [ "$t" = file ]; then
+			path=$MNT/fsjob
+		else
+			path=$(fs_up "$dev")
+		fi
+	fi
 	# The page cache only, as the benchmark: dropping the slab caches
 	# too would empty ext4's extent status cache, which holds each
 	# file's extents since it was written. The first random reads
@@ -86,10 +152,12 @@ for t in "$@"; do
 	# entries of one block, a cost the benchmark's runs never see.
 	sync
 	echo 1 >/proc/sys/vm/drop_caches
+	read -r rq0 in0 ba0 <<<"$(served "$dev")"
 	# fio runs alone first; perf samples a window well inside its run,
 	# once it has been doing I/O for a second (a start from 9p can take
 	# seconds under emulation).
-	BENCH_FILE=$path BENCH_RUNTIME=$((WINDOW + 6))s BENCH_RAMP=0 \
+	BENCH_FILE=$path BENCH_FS_FILE=$path BENCH_FS_SIZE=${FS_SIZE}M \
+		BENCH_RUNTIME=600s BENCH_RAMP=0 \
 		fio --section="$JOB" --output-format=json --eta=never \
 		--output="$WORK/fio.json" "$JOBFILE" &
 	fio_pid=$!
@@ -100,11 +168,26 @@ for t in "$@"; do
 		sleep 0.1
 	done
 	sleep 1
+	cs0=$(ctxt)
 	perf record -q -e cpu-clock -F "$HZ" -a -g -o "$WORK/perf.data" \
 		-- sleep "$WINDOW"
-	wait "$fio_pid"
+	cs1=$(ctxt)
+	perf record -q -e sched:sched_switch -c 1 -a -o "$WORK/switch.data" \
+		-- sleep "$SWITCHES"
+	# fio runs until the profiler is done, however slow the machine:
+	# on SIGTERM it ends its jobs, writes its results after a line that
+	# says so, and exits with 128.
+	kill -TERM "$fio_pid"
+	rc=0
+	wait "$fio_pid" || rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 128 ]; then
+		echo "fio on $t ($path) failed: exit status $rc"
+		exit 1
+	fi
 	read -r es_hit1 es_miss1 <<<"$(ram_es_lookups)"
-	iops=$(jq '[.jobs[] | .read.iops + .write.iops] | add' "$WORK/fio.json")
+	read -r rq1 in1 ba1 <<<"$(served "$dev")"
+	iops=$(sed -n '/^{/,$p' "$WORK/fio.json" |
+		jq '[.jobs[] | .read.iops + .write.iops] | add')
 	secs=$(perf report -i "$WORK/perf.data" --header-only 2>/dev/null |
 		awk '/^# sample duration :/ { print $5 / 1000 }')
 	# One sample is 1/HZ s of one CPU's time; the I/Os of the window
@@ -116,6 +199,26 @@ for t in "$@"; do
 	printf '  ext4 extent status cache: %d lookups, %d missed\n' \
 		$((es_hit1 + es_miss1 - es_hit0 - es_miss0)) \
 		$((es_miss1 - es_miss0))
+	if [ "$t" = vfsblk-dio ]; then
+		awk -v q="$(find "/sys/block/${dev##*/}/mq" -mindepth 1 \
+			-maxdepth 1 | wc -l)" -v n=$((rq1 - rq0)) \
+			-v i=$((in1 - in0)) -v b=$((ba1 - ba0)) 'BEGIN {
+			if (n < 1)
+				n = 1
+			printf "  vfsblk, hardware queues: %d; of %d " \
+				"requests, %.0f%% served inline, %.0f%% " \
+				"by the batch worker\n", q, n, 100 * i / n,
+				100 * b / n }'
+	fi
+	# /proc/stat's count over the profiled window, against fio's
+	# average rate: the profiler's own switches included.
+	awk -v c=$((cs1 - cs0)) -v iops="$iops" -v s="$secs" 'BEGIN {
+		printf "  context switches per I/O: %.2f\n", c / (iops * s) }'
+	echo "  process: context switches per I/O (${SWITCHES} s)"
+	perf report -i "$WORK/switch.data" --stdio -n --sort comm 2>/dev/null |
+		awk -v iops="$iops" -v s="$SWITCHES" '
+		!/^#/ && NF >= 3 && $2 / (iops * s) >= 0.005 {
+			printf "  %8.2f  %s\n", $2 / (iops * s), $3 }'
 	# Samples per process: "PERCENT SAMPLES COMM" lines.
 	comms=$(perf report -i "$WORK/perf.data" --stdio -n --no-children \
 		--sort comm -g none 2>/dev/null | awk '!/^#/ && NF >= 3')
@@ -139,11 +242,14 @@ for t in "$@"; do
 			if (++n <= 70)
 				printf "  %8.2f %8.2f  %s\n", c * f, o * f, sym
 		}'
-	rm -f "$WORK/perf.data"
+	rm -f "$WORK/perf.data" "$WORK/switch.data"
+	if [ -n "$fs" ] && [ "$t" != file ]; then
+		umount "$FSMNT"
+	fi
 	if [ "$t" = vfsblk-dio ]; then
-		"$VFSBLKCTL" remove "$path" >/dev/null
+		"$VFSBLKCTL" remove "$dev" >/dev/null
 	elif [ "$t" = loop-dio ]; then
-		losetup -d "$path"
+		losetup -d "$dev"
 	elif [ "$t" = nullblk ]; then
 		nullblk_down
 	fi
