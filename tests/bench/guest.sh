@@ -227,22 +227,6 @@ FIO_FIGURES='{
 	fio_usr_cpu: .usr_cpu, fio_sys_cpu: .sys_cpu, fio_ctx: .ctx,
 	fio_error: .error }'
 
-# counters DEV: the vfsblk device's "reads writes inline_submits
-# batched_submits flushes inline_flushes inline_misses" (sysfs; 0 for a
-# counter the module does not have), or nothing for another kind of
-# target.
-counters() {
-	local d=/sys/block/${1##*/}/vfsblk r w i b=0 nf=0 nl=0 nm=0
-	if [ -r "$d/inline_submits" ] && read -r r <"$d/reads" &&
-		read -r w <"$d/writes" && read -r i <"$d/inline_submits"; then
-		[ ! -r "$d/batched_submits" ] || read -r b <"$d/batched_submits"
-		read -r nf <"$d/flushes"
-		[ ! -r "$d/inline_flushes" ] || read -r nl <"$d/inline_flushes"
-		[ ! -r "$d/inline_misses" ] || read -r nm <"$d/inline_misses"
-		echo "$r $w $i $b $nf $nl $nm"
-	fi
-}
-
 # run_job MEDIUM DIR JOB: every target, every round, in one fio process.
 run_job() {
 	local medium=$1 dir=$2 job=$3 round t order k=0 jf=$WORK/job.fio
@@ -370,11 +354,7 @@ prepare_fs() { # DIR
 			continue
 		fi
 		dev=${DEV_OF[$t]} mp=$FSMNT/$t
-		mkdir -p "$mp"
-		if { mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0,nodiscard "$dev" &&
-			mount -t ext4 "$dev" "$mp" &&
-			dd if=/dev/zero of="$mp/fsjob" bs=1M count="$FS_SIZE" \
-				oflag=direct conv=fsync status=none; } >"$WORK/fs.log" 2>&1; then
+		if fs_job_up "$dev" "$mp" "$FS_SIZE" >"$WORK/fs.log" 2>&1; then
 			FS_FILE_OF[$t]=$mp/fsjob
 		else
 			FS_ERR_OF[$t]="ext4 on $dev: $(tr '\n' ' ' <"$WORK/fs.log")"

@@ -65,35 +65,8 @@ vmstat_io() {
 		/proc/vmstat
 }
 
-# served DEV: "REQUESTS INLINE BATCHED" of vfsblk device DEV so far: its
-# reads and writes, and those served from the submitting task and started
-# by the batch worker (sysfs); "0 0 0" for another device.
-served() {
-	local d=/sys/block/${1##*/}/vfsblk
-	if [ -d "$d" ]; then
-		echo "$(($(cat "$d/reads") + $(cat "$d/writes")))" \
-			"$(cat "$d/inline_submits")" \
-			"$(cat "$d/batched_submits")"
-	else
-		echo 0 0 0
-	fi
-}
-
 # Context switches so far, of every CPU.
 ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
-
-# The ext4 of the ext4 job on device DEV, mounted on $FSMNT, with its file
-# written; prints the file's path.
-fs_up() { # DEV
-	mkdir -p "$FSMNT" &&
-		mkfs.ext4 -q -F \
-			-E lazy_itable_init=0,lazy_journal_init=0,nodiscard \
-			"$1" &&
-		mount -t ext4 "$1" "$FSMNT" &&
-		dd if=/dev/zero of="$FSMNT/fsjob" bs=1M count="$FS_SIZE" \
-			oflag=direct conv=fsync status=none &&
-		echo "$FSMNT/fsjob"
-}
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
@@ -142,7 +115,8 @@ for t in "$@"; do
 		if [ "$t" = file ]; then
 			path=$MNT/fsjob
 		else
-			path=$(fs_up "$dev")
+			fs_job_up "$dev" "$FSMNT" "$FS_SIZE"
+			path=$FSMNT/fsjob
 		fi
 	fi
 	# The page cache only, as the benchmark: dropping the slab caches
@@ -152,7 +126,8 @@ for t in "$@"; do
 	# entries of one block, a cost the benchmark's runs never see.
 	sync
 	echo 1 >/proc/sys/vm/drop_caches
-	read -r rq0 in0 ba0 <<<"$(served "$dev")"
+	# Nothing for a target other than vfsblk.
+	read -r rd0 wr0 in0 ba0 _ <<<"$(counters "$dev")"
 	# fio runs alone first; perf samples a window well inside its run,
 	# once it has been doing I/O for a second (a start from 9p can take
 	# seconds under emulation).
@@ -185,7 +160,7 @@ for t in "$@"; do
 		exit 1
 	fi
 	read -r es_hit1 es_miss1 <<<"$(ram_es_lookups)"
-	read -r rq1 in1 ba1 <<<"$(served "$dev")"
+	read -r rd1 wr1 in1 ba1 _ <<<"$(counters "$dev")"
 	iops=$(sed -n '/^{/,$p' "$WORK/fio.json" |
 		jq '[.jobs[] | .read.iops + .write.iops] | add')
 	secs=$(perf report -i "$WORK/perf.data" --header-only 2>/dev/null |
@@ -201,7 +176,7 @@ for t in "$@"; do
 		$((es_miss1 - es_miss0))
 	if [ "$t" = vfsblk-dio ]; then
 		awk -v q="$(find "/sys/block/${dev##*/}/mq" -mindepth 1 \
-			-maxdepth 1 | wc -l)" -v n=$((rq1 - rq0)) \
+			-maxdepth 1 | wc -l)" -v n=$((rd1 + wr1 - rd0 - wr0)) \
 			-v i=$((in1 - in0)) -v b=$((ba1 - ba0)) 'BEGIN {
 			if (n < 1)
 				n = 1

@@ -93,6 +93,34 @@ vfsblk_add() {
 	echo "$dev"
 }
 
+# counters DEV: the vfsblk device's "reads writes inline_submits
+# batched_submits flushes inline_flushes inline_misses" (sysfs; 0 for a
+# counter the module does not have), or nothing for another kind of
+# target.
+counters() {
+	local d=/sys/block/${1##*/}/vfsblk r w i b=0 nf=0 nl=0 nm=0
+	if [ -r "$d/inline_submits" ] && read -r r <"$d/reads" &&
+		read -r w <"$d/writes" && read -r i <"$d/inline_submits"; then
+		[ ! -r "$d/batched_submits" ] || read -r b <"$d/batched_submits"
+		read -r nf <"$d/flushes"
+		[ ! -r "$d/inline_flushes" ] || read -r nl <"$d/inline_flushes"
+		[ ! -r "$d/inline_misses" ] || read -r nm <"$d/inline_misses"
+		echo "$r $w $i $b $nf $nl $nm"
+	fi
+}
+
+# fs_job_up DEV DIR MIB: the ext4 of the benchmark's ext4 job: ext4 made
+# on DEV (inode tables and journal written now, nothing discarded),
+# mounted on DIR, with a file DIR/fsjob of MIB MiB written.
+fs_job_up() {
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0,nodiscard \
+		"$1" &&
+		mkdir -p "$2" &&
+		mount -t ext4 "$1" "$2" &&
+		dd if=/dev/zero of="$2/fsjob" bs=1M count="$3" oflag=direct \
+			conv=fsync status=none
+}
+
 # sys_dio DEV [KIND]: the direct I/O mode of block device DEV as sysfs
 # says in KIND/dio (KIND vfsblk, or loop), or nothing when it has none.
 sys_dio() {
