@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS="qemu-system-x86 busybox-static kmod e2fsprogs fio util-linux cpio
 xz-utils build-essential bc flex bison libelf-dev dwarves sparse
 linux-source-6.1 perl libsmartcols-dev pkg-config gcc make
-fdisk dosfstools python3 jq gnuplot-nox dmsetup"
+fdisk dosfstools python3 jq gnuplot-nox dmsetup btrfs-progs"
 
 missing=()
 for p in $PKGS; do
