@@ -330,6 +330,22 @@ static bool vfsblk_want_write_through(struct vfsblk_device *dev, bool dio,
 }
 
 /*
+ * Does the block device under the backing file need the pages of a write
+ * to stay unchanged until the write completes (zram compresses them, a
+ * RAID computes parity and a device with integrity metadata checksums
+ * from them)? A device with direct I/O hands its requests' pages down to
+ * that device, so its own queue must ask for stable pages too. Chosen at
+ * ADD whatever the mode, as SET may turn direct I/O on under a filesystem
+ * that read the flag when it was mounted.
+ */
+static bool vfsblk_want_stable_writes(struct vfsblk_device *dev)
+{
+	struct block_device *bdev = vfsblk_backing_bdev(dev);
+
+	return bdev && bdev_stable_writes(bdev);
+}
+
+/*
  * Announce a volatile write cache, or none, on the frozen queue of @dev.
  * Before the device turns write through, the backing file is synced: the
  * filesystem on the device sends no FLUSH from then on for what it wrote
@@ -422,7 +438,8 @@ void vfsblk_recheck_write_cache(struct vfsblk_device *dev)
  * says, and discard when the device is writable and its file can
  * fallocate. Either mode can be changed through the queue's write_cache
  * attribute in sysfs, which the I/O path follows and the choices of the
- * mode that follow ADD leave alone.
+ * mode that follow ADD leave alone. It asks for stable pages when the
+ * device under the backing file does (vfsblk_want_stable_writes()).
  *
  * Return: the gendisk or an ERR_PTR().
  */
@@ -452,6 +469,8 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 	}
 	if (wt)
 		lim.flags |= BLK_FLAG_WRITE_CACHE_DISABLED;
+	if (vfsblk_want_stable_writes(dev))
+		lim.features |= BLK_FEAT_STABLE_WRITES;
 	return blk_mq_alloc_disk(&dev->tag_set, &lim, dev);
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(&dev->tag_set, dev);
@@ -478,6 +497,8 @@ struct gendisk *vfsblk_alloc_disk(struct vfsblk_device *dev)
 		blk_queue_flag_clear(QUEUE_FLAG_WC, q);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	if (vfsblk_want_stable_writes(dev))
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	return disk;
 #endif
 }
