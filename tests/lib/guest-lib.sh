@@ -128,6 +128,19 @@ fsync_through() {
 		die "after dd conv=fsync on $1, its backing file lacks the data"
 }
 
+# rewrite_under_writeback DIR SECONDS: for SECONDS, two fio jobs rewrite
+# the pages of DIR/r (64 KiB, mmap) while a third writes and fdatasyncs
+# it, so that pages change while they are written back. fio must pass.
+rewrite_under_writeback() {
+	fio --directory="$1" --filename=r --size=64k --bs=4k --time_based \
+		--runtime="$2" --refill_buffers --output-format=terse \
+		--name=mmap --ioengine=mmap --rw=randwrite --numjobs=2 \
+		--name=sync --ioengine=psync --rw=randwrite --fdatasync=1 \
+		>"$CASE_DIR/rewrite.out" ||
+		{ cat "$CASE_DIR/rewrite.out"; die "fio rewriting $1/r failed"; }
+	log "fio rewrote $1/r under writeback for $2 s"
+}
+
 # padd ARGS...: add a device with ctlprobe, wait for its node, print its
 # index.
 padd() {
