@@ -128,6 +128,19 @@ fsync_through() {
 		die "after dd conv=fsync on $1, its backing file lacks the data"
 }
 
+# fio_ok WHAT OUT ARGS...: fio with ARGS, its terse output in OUT, must
+# exit 0 with no job reporting an error (terse v3: field 5); else OUT is
+# printed and the case fails, naming WHAT.
+fio_ok() {
+	local what=$1 out=$2 err
+	shift 2
+	echo "+ fio $*"
+	fio --output-format=terse "$@" >"$out" ||
+		{ cat "$out"; die "$what: fio failed"; }
+	err=$(awk -F';' '$1 == 3 && $5 != 0 { print $3 ": " $5 }' "$out")
+	[ -z "$err" ] || { cat "$out"; die "$what: fio reported error $err"; }
+}
+
 # rewrite_under_writeback DIR SECONDS: for SECONDS, two fio jobs rewrite
 # the pages of DIR/r (64 KiB, mmap) while a third writes and fdatasyncs
 # it, so that pages change while they are written back. fio must pass.
