@@ -14,8 +14,11 @@
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/file.h>
+#include <linux/fileattr.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
+#include <linux/magic.h>
+#include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/stat.h>
 #include <linux/string.h>
@@ -330,19 +333,45 @@ static bool vfsblk_want_write_through(struct vfsblk_device *dev, bool dio,
 }
 
 /*
- * Does the block device under the backing file need the pages of a write
- * to stay unchanged until the write completes (zram compresses them, a
- * RAID computes parity and a device with integrity metadata checksums
- * from them)? A device with direct I/O hands its requests' pages down to
- * that device, so its own queue must ask for stable pages too. Chosen at
- * ADD whatever the mode, as SET may turn direct I/O on under a filesystem
- * that read the flag when it was mounted.
+ * Does the backing file itself need the pages written to it to stay
+ * unchanged until the write completes? Its filesystem says so on its
+ * mapping when the device under it needs stable pages, NFS always, and
+ * btrfs on 6.12 for a file whose data blocks carry checksums. btrfs on
+ * 6.1 computes the checksums of a direct write from its very pages
+ * without saying so: a file there needs them unless it has no
+ * copy-on-write (chattr +C), which leaves its data without checksums. A
+ * file whose attributes cannot be read counts as needing them.
+ */
+static bool vfsblk_file_stable_writes(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct fileattr fa = { };
+
+	if (mapping_stable_writes(file->f_mapping))
+		return true;
+	if (!S_ISREG(inode->i_mode) || inode->i_sb->s_magic != BTRFS_SUPER_MAGIC)
+		return false;
+	if (vfs_fileattr_get(file->f_path.dentry, &fa))
+		return true;
+	return !(fa.flags & FS_NOCOW_FL);
+}
+
+/*
+ * Must the pages of a write stay unchanged until the write completes?
+ * The block device under the backing file may need them to (zram
+ * compresses them, a RAID computes parity and a device with integrity
+ * metadata checksums from them), or the backing file's filesystem may
+ * (vfsblk_file_stable_writes()). A device with direct I/O hands its
+ * requests' pages down to them, so its own queue must ask for stable
+ * pages too. Chosen at ADD whatever the mode, as SET may turn direct I/O
+ * on under a filesystem that read the flag when it was mounted.
  */
 static bool vfsblk_want_stable_writes(struct vfsblk_device *dev)
 {
 	struct block_device *bdev = vfsblk_backing_bdev(dev);
 
-	return bdev && bdev_stable_writes(bdev);
+	return (bdev && bdev_stable_writes(bdev)) ||
+	       vfsblk_file_stable_writes(dev->backing);
 }
 
 /*
