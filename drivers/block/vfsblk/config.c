@@ -335,12 +335,12 @@ static bool vfsblk_want_write_through(struct vfsblk_device *dev, bool dio,
 /*
  * Does the backing file itself need the pages written to it to stay
  * unchanged until the write completes? Its filesystem says so on its
- * mapping when the device under it needs stable pages, NFS always, and
- * btrfs on 6.12 for a file whose data blocks carry checksums. btrfs on
- * 6.1 computes the checksums of a direct write from its very pages
- * without saying so: a file there needs them unless it has no
- * copy-on-write (chattr +C), which leaves its data without checksums. A
- * file whose attributes cannot be read counts as needing them.
+ * mapping: one on a device that needs stable pages, NFS, and btrfs on
+ * 6.12 for a file whose data blocks carry checksums. btrfs on 6.1
+ * computes the checksums of a direct write from its very pages without
+ * saying so: a file there needs them unless it has no copy-on-write
+ * (chattr +C), which leaves its data without checksums. A file whose
+ * attributes cannot be read counts as needing them.
  */
 static bool vfsblk_file_stable_writes(struct file *file)
 {
