@@ -197,6 +197,15 @@ int vfsblk_dio_mode(u32 request, unsigned int align, unsigned int block_size,
 	return *reason == VFSBLK_DIO_REASON_UNSUPPORTED ? -EOPNOTSUPP : -EINVAL;
 }
 
+/* Is @file a regular file on btrfs? */
+static bool vfsblk_file_on_btrfs(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISREG(inode->i_mode) &&
+	       inode->i_sb->s_magic == BTRFS_SUPER_MAGIC;
+}
+
 /**
  * vfsblk_config_init() - fill a new device from its file and @cfg.
  * @dev: the device; ->backing is set.
@@ -218,6 +227,7 @@ int vfsblk_config_init(struct vfsblk_device *dev,
 	dev->block_size = cfg->block_size;
 	dev->dio_request = cfg->dio;
 	dev->dio_align = vfsblk_file_dio_align(dev->backing);
+	dev->dio_read_locks = vfsblk_file_on_btrfs(dev->backing);
 	strscpy(dev->name, cfg->name, sizeof(dev->name));
 
 	ret = vfsblk_window(vfsblk_file_size(dev->backing), dev->offset,
@@ -344,12 +354,11 @@ static bool vfsblk_want_write_through(struct vfsblk_device *dev, bool dio,
  */
 static bool vfsblk_file_stable_writes(struct file *file)
 {
-	struct inode *inode = file_inode(file);
 	struct fileattr fa = { };
 
 	if (mapping_stable_writes(file->f_mapping))
 		return true;
-	if (!S_ISREG(inode->i_mode) || inode->i_sb->s_magic != BTRFS_SUPER_MAGIC)
+	if (!vfsblk_file_on_btrfs(file))
 		return false;
 	if (vfs_fileattr_get(file->f_path.dentry, &fa))
 		return true;

@@ -36,7 +36,6 @@
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>
-#include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -955,20 +954,19 @@ static bool vfsblk_batch_dio(struct vfsblk_device *dev, struct request *rq)
 
 /*
  * Must a direct READ go to the batch worker, whatever vfsblk_batch_dio()
- * says? btrfs takes its inode lock for a direct read whatever IOCB_NOWAIT
- * says, so the submitting task would take it under the locks it may
- * hold: a page fault on a file of a filesystem on this device holds its
- * mmap_lock and that file's invalidate_lock. A task reading a btrfs file
- * with O_DIRECT takes them the other way round, the inode lock and then
- * its mmap_lock to pin its pages (lockdep sees a cycle). The worker holds
- * none of the submitter's locks. btrfs takes the lock only if it can for
- * a write with IOCB_NOWAIT.
+ * says? Yes when @dev->dio_read_locks: btrfs takes its inode lock for a
+ * direct read whatever IOCB_NOWAIT says, so the submitting task would
+ * take it under the locks it may hold: a page fault on a file of a
+ * filesystem on this device holds its mmap_lock and that file's
+ * invalidate_lock. A task reading a btrfs file with O_DIRECT takes them
+ * the other way round, the inode lock and then its mmap_lock to pin its
+ * pages (lockdep sees a cycle). The worker holds none of the submitter's
+ * locks. btrfs takes the lock only if it can for a write with IOCB_NOWAIT.
  */
 static bool vfsblk_read_must_batch(const struct vfsblk_device *dev,
 				   const struct request *rq)
 {
-	return dev->dio && req_op(rq) == REQ_OP_READ &&
-	       file_inode(dev->backing)->i_sb->s_magic == BTRFS_SUPER_MAGIC;
+	return dev->dio_read_locks && dev->dio && req_op(rq) == REQ_OP_READ;
 }
 
 static void vfsblk_batch_add(struct vfsblk_device *dev, struct vfsblk_cmd *cmd)

@@ -133,6 +133,8 @@ struct vfsblk_config {
  *	under vfsblk_ctl_mutex and open_mutex with the queue frozen, so a
  *	request sees one consistent set; @capacity changes under both
  *	mutexes.
+ * @dio_read_locks: the backing filesystem takes a lock for a direct read
+ *	whatever IOCB_NOWAIT says (btrfs); set at ADD.
  * @no_punch: set once the backing filesystem refused to punch holes.
  * @no_zero_range: set once the backing filesystem refused ZERO_RANGE.
  * @discard_off: set once @discard_work was queued.
@@ -195,6 +197,7 @@ struct vfsblk_device {
 	bool dio;
 	u32 dio_reason;
 	unsigned int dio_align;
+	bool dio_read_locks;
 	bool no_punch;
 	bool no_zero_range;
 	unsigned long discard_off;
