@@ -246,6 +246,16 @@ static void vfsblk_async_done(struct vfsblk_cmd *cmd)
 		atomic64_inc(&dev->stats.batched_submits);
 	vfsblk_count_buffered(dev);
 	cmd->ret = 0;
+	/*
+	 * Ended within a call of the batch worker (the backing file served
+	 * it at once): the worker completes it with others (see
+	 * vfsblk_batch_workfn()). Not from an interrupt that hit the worker.
+	 */
+	if (in_task() && READ_ONCE(dev->batch_runner) == current) {
+		list_add_tail(&cmd->list, &dev->batch_done);
+		dev->batch_ndone++;
+		return;
+	}
 	blk_mq_complete_request(rq);
 }
 
@@ -827,6 +837,18 @@ static void vfsblk_batch_one(struct vfsblk_device *dev, struct request *rq,
 	vfsblk_end(rq, vfsblk_do_cmd(dev, rq, cmd));
 }
 
+/* Complete the requests the batch worker gathered on its batch_done. */
+static void vfsblk_batch_complete(struct vfsblk_device *dev)
+{
+	struct vfsblk_cmd *cmd, *next;
+
+	list_for_each_entry_safe(cmd, next, &dev->batch_done, list) {
+		list_del_init(&cmd->list);
+		blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
+	}
+	dev->batch_ndone = 0;
+}
+
 /**
  * vfsblk_batch_workfn() - serve the requests of the batch list.
  * @work: &vfsblk_device.batch_work.
@@ -834,6 +856,13 @@ static void vfsblk_batch_one(struct vfsblk_device *dev, struct request *rq,
  * Runs on the device's workqueue, which never runs it twice at once: the
  * requests of &vfsblk_device.batch_list are served in the order they came,
  * one at a time, under one plug, until the list stays empty.
+ *
+ * A request whose backing file served it within the worker's call (a RAM
+ * disk, or the page cache) is completed with up to %VFSBLK_BATCH_DONE
+ * others, when the worker has served them or the list it took runs out:
+ * what runs at the completion of each (a work item of a filesystem on
+ * the device, the wake-up of the task waiting for it) then wakes once
+ * for several rather than preempting the worker after each.
  */
 void vfsblk_batch_workfn(struct work_struct *work)
 {
@@ -845,6 +874,7 @@ void vfsblk_batch_workfn(struct work_struct *work)
 	LIST_HEAD(batch);
 
 	pflags = vfsblk_worker_enter();
+	WRITE_ONCE(dev->batch_runner, current);
 	blk_start_plug(&plug);
 	for (;;) {
 		spin_lock(&dev->batch_lock);
@@ -855,10 +885,16 @@ void vfsblk_batch_workfn(struct work_struct *work)
 		list_for_each_entry_safe(cmd, next, &batch, list) {
 			list_del_init(&cmd->list);
 			vfsblk_batch_one(dev, blk_mq_rq_from_pdu(cmd), cmd);
+			if (dev->batch_ndone >= VFSBLK_BATCH_DONE)
+				vfsblk_batch_complete(dev);
 			cond_resched();
 		}
+		vfsblk_batch_complete(dev);
 	}
 	blk_finish_plug(&plug);
+	/* The plug's flush may have served more within this task. */
+	WRITE_ONCE(dev->batch_runner, NULL);
+	vfsblk_batch_complete(dev);
 	vfsblk_worker_exit(pflags);
 }
 

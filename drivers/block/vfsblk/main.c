@@ -358,6 +358,7 @@ int vfsblk_add(struct file *file, const struct vfsblk_config *cfg,
 	dev->backing = get_file(file);
 	spin_lock_init(&dev->batch_lock);
 	INIT_LIST_HEAD(&dev->batch_list);
+	INIT_LIST_HEAD(&dev->batch_done);
 	INIT_WORK(&dev->batch_work, vfsblk_batch_workfn);
 	INIT_WORK(&dev->remove_work, vfsblk_remove_workfn);
 	INIT_WORK(&dev->discard_work, vfsblk_discard_workfn);

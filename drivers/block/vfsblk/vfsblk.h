@@ -166,6 +166,12 @@ struct vfsblk_config {
  *	(on @wq, never concurrently with itself).
  * @batch_pending: direct requests handed to @batch_work and not yet
  *	ended.
+ * @batch_runner: the task running @batch_work while it serves requests,
+ *	else NULL; only compared, never dereferenced.
+ * @batch_done: requests whose asynchronous call ended within a call of
+ *	@batch_runner, to be completed together (vfsblk_batch_workfn());
+ *	only @batch_runner touches it.
+ * @batch_ndone: the requests on @batch_done.
  * @batch_task: the task whose direct requests go to @batch_work while it
  *	has one there still pending, set by the probes; only compared, never
  *	dereferenced.
@@ -211,6 +217,9 @@ struct vfsblk_device {
 	struct list_head batch_list;
 	struct work_struct batch_work;
 	atomic_t batch_pending;
+	const struct task_struct *batch_runner;
+	struct list_head batch_done;
+	unsigned int batch_ndone;
 	const struct task_struct *batch_task;
 	unsigned int batch_stick;
 	struct work_struct remove_work;
@@ -231,6 +240,12 @@ struct vfsblk_device {
  * at again (io.c).
  */
 #define VFSBLK_BATCH_STICK	256
+
+/*
+ * Requests the batch worker completes together at most, of those whose
+ * backing file served them within its call (io.c).
+ */
+#define VFSBLK_BATCH_DONE	8
 
 /**
  * struct vfsblk_queue - per hardware queue state, the queue's driver_data.
@@ -283,7 +298,7 @@ struct vfsblk_queue {
 /**
  * struct vfsblk_cmd - per-request state, in the blk-mq pdu.
  * @work: the request's turn on the device's workqueue.
- * @list: its place in &vfsblk_device.batch_list.
+ * @list: its place in &vfsblk_device.batch_list, then in batch_done.
  * @iocb: kiocb of the one VFS call that serves a read or write.
  * @bvec: bio_vecs of a request made of several bios: @inline_bvec when
  *	they fit, else an allocation freed at completion.
