@@ -858,11 +858,10 @@ static void vfsblk_batch_complete(struct vfsblk_device *dev)
  * one at a time, under one plug, until the list stays empty.
  *
  * A request whose backing file served it within the worker's call (a RAM
- * disk, or the page cache) is completed with up to %VFSBLK_BATCH_DONE
- * others, when the worker has served them or the list it took runs out:
- * what runs at the completion of each (a work item of a filesystem on
- * the device, the wake-up of the task waiting for it) then wakes once
- * for several rather than preempting the worker after each.
+ * disk, say) is completed with up to %VFSBLK_BATCH_DONE - 1 others, when
+ * the worker has served them or the list it took runs out: what its
+ * completion wakes (a work item of a filesystem on the device, the task
+ * waiting for it) then wakes once for several.
  */
 void vfsblk_batch_workfn(struct work_struct *work)
 {
