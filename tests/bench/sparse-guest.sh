@@ -99,8 +99,7 @@ for kind in sparse prealloc written; do
 				make_file "$kind"
 				path=$(setup "$t")
 				wc=-
-				[ "$t" = file ] ||
-					wc=$(tr ' ' _ <"/sys/block/${path##*/}/queue/write_cache")
+				[ "$t" = file ] || wc=$(qwc "$path")
 				iops=$(run_fio "$job" "$path")
 				teardown "$t" "$path"
 				echo "RUN $kind $job $t $r $iops $wc"

@@ -51,9 +51,6 @@ trap 'ram_bench_down "$MNT"' EXIT
 ram_ext4_up 1024 "$MNT"
 echo "# kernel $(uname -r), $ROUNDS round(s)"
 
-# qwc DEV: the queue's write_cache of DEV, spaces as "_".
-qwc() { tr ' ' _ <"/sys/block/${1##*/}/queue/write_cache"; }
-
 make_file() { # sparse|whole
 	rm -f "$FILE" || return 1
 	if [ "$1" = sparse ]; then

@@ -128,6 +128,10 @@ sys_dio() {
 	if [ -r "$f" ]; then cat "$f"; fi
 }
 
+# qwc DEV: the write_cache of block device DEV's queue, its spaces as
+# "_" ("write_back" or "write_through"), one word for a table's column.
+qwc() { tr ' ' _ <"/sys/block/${1##*/}/queue/write_cache"; }
+
 # Devices currently bound, as vfsblkN names.
 vfs_devices() {
 	local d
