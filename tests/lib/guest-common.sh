@@ -128,9 +128,20 @@ sys_dio() {
 	if [ -r "$f" ]; then cat "$f"; fi
 }
 
-# qwc DEV: the write_cache of block device DEV's queue, its spaces as
-# "_" ("write_back" or "write_through"), one word for a table's column.
-qwc() { tr ' ' _ <"/sys/block/${1##*/}/queue/write_cache"; }
+# qattr DEV ATTR: /sys/block/NAME/queue/ATTR of DEV, given as a vfsblk
+# index N or as any block device's name or node (vfsblk0, /dev/ram0).
+qattr() {
+	local d=${1##*/}
+	case $d in *[!0-9]*) ;; *) d=vfsblk$d ;; esac
+	cat "/sys/block/$d/queue/$2"
+}
+
+# qwc DEV: the write_cache of block device DEV's queue (qattr), its spaces
+# as "_" ("write_back" or "write_through"), one word for a table's column.
+qwc() {
+	local w
+	w=$(qattr "$1" write_cache) && echo "${w// /_}"
+}
 
 # Devices currently bound, as vfsblkN names.
 vfs_devices() {

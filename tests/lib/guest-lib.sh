@@ -107,14 +107,6 @@ cached() { fincore -n -o PAGES -b "$1" | tr -d ' '; }
 # index N, its name vfsblkN or its node /dev/vfsblkN.
 sattr() { cat "/sys/block/vfsblk$(dev_index "$1")/vfsblk/$2"; }
 
-# qattr DEV ATTR: /sys/block/NAME/queue/ATTR of DEV, given as a vfsblk
-# index N or as any block device's name or node (vfsblk0, /dev/ram0).
-qattr() {
-	local d=${1##*/}
-	case $d in *[!0-9]*) ;; *) d=vfsblk$d ;; esac
-	cat "/sys/block/$d/queue/$2"
-}
-
 # fsync_through DEV FILE SEEK_MIB MIB: write MIB MiB of new data at
 # SEEK_MIB through DEV with dd conv=fsync; the data must then be in FILE,
 # DEV's backing file, read with O_DIRECT after dropping caches. Sets df
