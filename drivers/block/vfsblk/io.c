@@ -945,18 +945,23 @@ static DEFINE_PER_CPU(unsigned int, vfsblk_batch_probe);
  *   call within it (a RAM disk). They go over whether or not the
  *   worker has caught up meanwhile: a task that took its requests back
  *   whenever the list ran empty would end up serving most of them
- *   itself, with the worker idle between its probes. A direct request
- *   of another task ends that count: tasks submitting side by side
- *   bring CPUs of their own, and only their pending requests go over;
+ *   itself, with the worker idle between its probes. For the same
+ *   reason the task gets another %VFSBLK_BATCH_STICK if it submitted
+ *   any of them while one was pending (batch_seen), not only if one is
+ *   pending when they run out: the worker empties the list often, and
+ *   a task that waits for each request never finds one pending. A
+ *   direct request of another task ends that count: tasks submitting
+ *   side by side bring CPUs of their own, and only their pending
+ *   requests go over;
  * - for one request in %VFSBLK_BATCH_PROBE on each CPU, which finds
  *   such a task.
  * Tasks that wait for each request (queue depth 1), however many side
  * by side, keep serving their own requests, with no hand-off but for the
  * probes, however slow the backing file: a hand-off would only add a
  * wake-up to the wait for each.
- * The device's batch_task and batch_stick, and the queue's mark, are read
- * and written without a lock, from whichever CPU submits: a lost update
- * only moves a hand-off.
+ * The device's batch_task, batch_stick and batch_seen, and the queue's
+ * mark, are read and written without a lock, from whichever CPU submits:
+ * a lost update only moves a hand-off.
  */
 static bool vfsblk_batch_dio(struct vfsblk_device *dev, struct request *rq)
 {
@@ -968,22 +973,30 @@ static bool vfsblk_batch_dio(struct vfsblk_device *dev, struct request *rq)
 		return true;
 	if (READ_ONCE(dev->batch_task) == current) {
 		unsigned int stick = READ_ONCE(dev->batch_stick);
+		bool seen = READ_ONCE(dev->batch_seen);
 
 		if (stick) {
+			if (!seen && atomic_read(&dev->batch_pending) > 0)
+				WRITE_ONCE(dev->batch_seen, true);
 			WRITE_ONCE(dev->batch_stick, stick - 1);
 			return true;
 		}
-		if (atomic_read(&dev->batch_pending) > 0) {
+		if (seen || atomic_read(&dev->batch_pending) > 0) {
+			WRITE_ONCE(dev->batch_seen, false);
 			WRITE_ONCE(dev->batch_stick, VFSBLK_BATCH_STICK);
 			return true;
 		}
-	} else if (READ_ONCE(dev->batch_stick)) {
-		WRITE_ONCE(dev->batch_stick, 0);
+	} else {
+		if (READ_ONCE(dev->batch_stick))
+			WRITE_ONCE(dev->batch_stick, 0);
+		if (READ_ONCE(dev->batch_seen))
+			WRITE_ONCE(dev->batch_seen, false);
 	}
 	if (this_cpu_inc_return(vfsblk_batch_probe) & (VFSBLK_BATCH_PROBE - 1))
 		return false;
 	WRITE_ONCE(dev->batch_task, current);
 	WRITE_ONCE(dev->batch_stick, 0);
+	WRITE_ONCE(dev->batch_seen, false);
 	return true;
 }
 

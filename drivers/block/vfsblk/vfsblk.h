@@ -179,6 +179,9 @@ struct vfsblk_config {
  *	whether or not it has one pending there: %VFSBLK_BATCH_STICK when it
  *	was found with one pending, zero when a probe sets @batch_task or
  *	another task submits a direct request.
+ * @batch_seen: whether @batch_task submitted one of its current
+ *	@batch_stick requests while one was pending at @batch_work; false
+ *	whenever @batch_stick is set anew or ended by another task.
  * @remove_work: runs a deferred removal after the last close.
  * @discard_work: stops advertising discard once the file cannot punch.
  * @stats: counters.
@@ -222,6 +225,7 @@ struct vfsblk_device {
 	unsigned int batch_ndone;
 	const struct task_struct *batch_task;
 	unsigned int batch_stick;
+	bool batch_seen;
 	struct work_struct remove_work;
 	struct work_struct discard_work;
 	struct vfsblk_stats stats;
