@@ -211,6 +211,17 @@ static int vfsblk_rw(struct vfsblk_device *dev, struct request *rq,
 }
 
 /*
+ * Keep @cmd, which the batch worker served, to be completed with others
+ * by vfsblk_batch_complete(): only the worker touches its batch_done.
+ */
+static void vfsblk_batch_gather(struct vfsblk_device *dev,
+				struct vfsblk_cmd *cmd)
+{
+	list_add_tail(&cmd->list, &dev->batch_done);
+	dev->batch_ndone++;
+}
+
+/*
  * End of an asynchronous submission, in any context (ki_complete may run
  * in interrupt context). A request that failed or was served only in part
  * is done again by a worker, whose answer is final: the filesystem would
@@ -252,8 +263,7 @@ static void vfsblk_async_done(struct vfsblk_cmd *cmd)
 	 * vfsblk_batch_workfn()). Not from an interrupt that hit the worker.
 	 */
 	if (in_task() && READ_ONCE(dev->batch_runner) == current) {
-		list_add_tail(&cmd->list, &dev->batch_done);
-		dev->batch_ndone++;
+		vfsblk_batch_gather(dev, cmd);
 		return;
 	}
 	blk_mq_complete_request(rq);
@@ -823,7 +833,7 @@ static void vfsblk_cmd_workfn(struct work_struct *work)
  * asynchronously (it may block here, and its bios join the worker's plug,
  * so that a batch reaches the backing device together), a buffered WRITE,
  * or a direct WRITE that now ends past the end of the file, is done
- * synchronously.
+ * synchronously and completed with others (vfsblk_batch_workfn()).
  */
 static void vfsblk_batch_one(struct vfsblk_device *dev, struct request *rq,
 			     struct vfsblk_cmd *cmd)
@@ -834,7 +844,8 @@ static void vfsblk_batch_one(struct vfsblk_device *dev, struct request *rq,
 	    vfsblk_start_async(dev, rq, cmd, write ? ITER_SOURCE : ITER_DEST,
 			       false))
 		return;
-	vfsblk_end(rq, vfsblk_do_cmd(dev, rq, cmd));
+	cmd->ret = vfsblk_do_cmd(dev, rq, cmd);
+	vfsblk_batch_gather(dev, cmd);
 }
 
 /* Complete the requests the batch worker gathered on its batch_done. */
@@ -858,10 +869,11 @@ static void vfsblk_batch_complete(struct vfsblk_device *dev)
  * one at a time, under one plug, until the list stays empty.
  *
  * A request whose backing file served it within the worker's call (a RAM
- * disk, say) is completed with up to %VFSBLK_BATCH_DONE - 1 others, when
- * the worker has served them or the list it took runs out: what its
- * completion wakes (a work item of a filesystem on the device, the task
- * waiting for it) then wakes once for several.
+ * disk, say), and one the worker served synchronously (a buffered WRITE),
+ * is completed with up to %VFSBLK_BATCH_DONE - 1 others, when the worker
+ * has served them or the list it took runs out: what its completion wakes
+ * (a work item of a filesystem on the device, the task waiting for it)
+ * then wakes once for several.
  */
 void vfsblk_batch_workfn(struct work_struct *work)
 {
