@@ -64,11 +64,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		echo 3 >/proc/sys/vm/drop_caches
 		path=$(target_path "$t") || { echo "$path"; exit 1; }
 		for w in 1 2 3; do
-			read -r h0 m0 <<<"$(ram_es_lookups)"
+			read -r h0 m0 <<<"$(ext4_es_lookups ram0)"
 			BENCH_FILE=$path BENCH_RUNTIME=5s BENCH_RAMP=0 \
 				fio --section="$JOB" --output-format=json \
 				--eta=never --output="$WORK/fio.json" "$JOBFILE"
-			read -r h1 m1 <<<"$(ram_es_lookups)"
+			read -r h1 m1 <<<"$(ext4_es_lookups ram0)"
 			printf 'RUN %s %d %d %.0f %d %d\n' "$t" "$round" "$w" \
 				"$(jq '[.jobs[] | .read.iops] | add' "$WORK/fio.json")" \
 				$((h1 + m1 - h0 - m0)) $((m1 - m0))

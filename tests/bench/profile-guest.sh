@@ -5,11 +5,13 @@
 # mode, the bench kernel command line). Everything it prints goes to the
 # host.
 #
-#   profile-guest.sh [--queues N] JOB TARGET...
+#   profile-guest.sh [--queues N] [--media ram|virtio] JOB TARGET...
 #
-# On ext4 on a brd RAM disk, fully written backing files of 512 MiB; the
-# targets: file (fio on the backing file itself), vfsblk-dio, loop-dio,
-# nullblk (null_blk completing each request in queue_rq, no data moved).
+# On ext4 on a brd RAM disk (--media ram, the default) or on the VM's
+# virtio scratch disk (--media virtio), fully written backing files of
+# 512 MiB; the targets: file (fio on the backing file itself),
+# vfsblk-dio, loop-dio, nullblk (null_blk completing each request in
+# queue_rq, no data moved).
 # For each target, one at a time: fio runs JOB of tests/bench/jobs.fio
 # for 14 s, and `perf record -a -g` (cpu-clock, 2000 Hz per CPU) samples
 # 8 s of it, from a second after its I/O began. Printed per target:
@@ -25,7 +27,7 @@
 # machine's from /proc/stat over the profiled window.
 # The ext4 job (ext4-randwrite-4k-qd32) runs, as in the benchmark, on a
 # 256 MiB file of ext4 made and mounted on the device, or for the file
-# target on a file of the RAM disk's own ext4; null_blk keeps no data and
+# target on a file of the medium's own ext4; null_blk keeps no data and
 # cannot take it. For vfsblk-dio, also its hardware queues (N with
 # --queues, else one per CPU) and the share of fio's requests it served
 # from the submitting task and from its batch worker.
@@ -38,12 +40,17 @@ set -euo pipefail
 
 : "${VFSBLKCTL:?}" "${KROOT:?}"
 QUEUES=()
-if [ "${1:-}" = --queues ]; then
-	QUEUES=(--queues "$2")
-	shift 2
-fi
+MEDIUM=ram
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--queues) QUEUES=(--queues "$2"); shift 2 ;;
+	--media) MEDIUM=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 if [ $# -lt 2 ]; then
-	echo "usage: profile-guest.sh [--queues N] JOB TARGET..."
+	echo "usage: profile-guest.sh [--queues N] [--media ram|virtio] JOB" \
+		"TARGET..."
 	exit 2
 fi
 JOB=$1
@@ -54,7 +61,12 @@ WINDOW=8
 SWITCHES=2
 FS_JOB=ext4-randwrite-4k-qd32
 FS_SIZE=256
-MNT=/mnt/profile-ram
+case "$MEDIUM" in
+ram)	MNT=/mnt/profile-ram DISK=ram0 ;;
+virtio)	MNT=${SCRATCH:-/mnt/scratch}/profile DISK=vda ;;
+*)	echo "unknown medium '$MEDIUM' (want ram or virtio)"
+	exit 2 ;;
+esac
 FSMNT=/mnt/profile-fs
 WORK=$(mktemp -d /tmp/profile.XXXXXX)
 JOBFILE=$VFSBLK_TREE/tests/bench/jobs.fio
@@ -71,14 +83,20 @@ ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	! mountpoint -q "$FSMNT" || umount "$FSMNT"
+	# On the virtio disk, it finds no RAM disk to take down.
 	ram_bench_down "$MNT"
+	[ "$MEDIUM" = ram ] || rm -rf "$MNT"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 fs=
 [ "$JOB" != "$FS_JOB" ] || fs=$FS_SIZE
-ram_ext4_up $((2 * SIZE + ${fs:-0} + 256)) "$MNT"
+if [ "$MEDIUM" = ram ]; then
+	ram_ext4_up $((2 * SIZE + ${fs:-0} + 256)) "$MNT"
+else
+	mkdir -p "$MNT"
+fi
 for f in f1 f2; do
 	dd if=/dev/zero of="$MNT/$f" bs=1M count="$SIZE" oflag=direct \
 		conv=fsync status=none
@@ -136,7 +154,7 @@ for t in "$@"; do
 		fio --section="$JOB" --output-format=json --eta=never \
 		--output="$WORK/fio.json" "$JOBFILE" &
 	fio_pid=$!
-	read -r es_hit0 es_miss0 <<<"$(ram_es_lookups)"
+	read -r es_hit0 es_miss0 <<<"$(ext4_es_lookups "$DISK")"
 	io0=$(vmstat_io)
 	for ((i = 0; i < 600; i++)); do
 		[ "$(vmstat_io)" -gt $((io0 + 1024)) ] && break
@@ -159,7 +177,7 @@ for t in "$@"; do
 		echo "fio on $t ($path) failed: exit status $rc"
 		exit 1
 	fi
-	read -r es_hit1 es_miss1 <<<"$(ram_es_lookups)"
+	read -r es_hit1 es_miss1 <<<"$(ext4_es_lookups "$DISK")"
 	read -r rd1 wr1 in1 ba1 _ <<<"$(counters "$dev")"
 	iops=$(sed -n '/^{/,$p' "$WORK/fio.json" |
 		jq '[.jobs[] | .read.iops + .write.iops] | add')

@@ -46,11 +46,12 @@ ram_bench_down() {
 	return 0
 }
 
-# ram_es_lookups: "HITS MISSES", the lookups so far in the extent status
-# cache of the RAM disk's ext4 (from its es_shrinker_info).
-ram_es_lookups() {
+# ext4_es_lookups DISK: "HITS MISSES", the lookups so far in the extent
+# status cache of the ext4 mounted from DISK (ram0, vda; from its
+# es_shrinker_info).
+ext4_es_lookups() {
 	sed -n 's|^ *\([0-9]*\)/\([0-9]*\) cache hits/misses$|\1 \2|p' \
-		/proc/fs/ext4/ram0/es_shrinker_info
+		"/proc/fs/ext4/$1/es_shrinker_info"
 }
 
 # nullblk_up MIB: load null_blk with one device of at least MIB MiB,
